@@ -1,0 +1,75 @@
+# Two commands for a new user: `make run` (assistant + web chat) and `make test`.
+# Every target sets itself up (virtualenv, training) when needed, idempotently.
+
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+MODEL_DIR := models
+MIN_NLU_ACCURACY ?= 0.85
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml')
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup lint pytest validate train test-stories nlu-eval test shell run actions bench clean
+
+help:
+	@echo "make run    start the assistant (Rasa server + action server) and print its URL"
+	@echo "make shell  chat on the command line"
+	@echo "make test   lint, pytest, data validation, training if needed, conversation tests, NLU evaluation"
+	@echo "make bench  print accuracy, latency, training time and memory figures"
+
+# --- setup -------------------------------------------------------------------------
+$(STAMP): requirements.txt requirements-dev.txt
+	@PY=$$(tools/find-python.sh) || exit 1; \
+	if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $$PY"; $$PY -m venv $(VENV); fi
+	$(BIN)/pip install --quiet --upgrade pip wheel "setuptools<70"
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+setup: $(STAMP)
+
+# --- checks ------------------------------------------------------------------------
+lint: $(STAMP)
+	$(BIN)/ruff check bot actions tests tools
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q tests
+
+validate: $(STAMP)
+	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+# Rasa fingerprints config, domain and data: nothing retrains when nothing changed.
+train: $(STAMP)
+	$(RASA) train --domain domain --data data --config config.yml --out $(MODEL_DIR)
+
+test-stories: train
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR) \
+	  --fail-on-prediction-errors --out results/stories
+
+nlu-eval: train
+	$(BIN)/python tools/evaluate_nlu.py --model $(MODEL_DIR) --data tests/nlu \
+	  --min-accuracy $(MIN_NLU_ACCURACY)
+
+test: lint pytest validate train test-stories nlu-eval
+	@echo "All checks passed."
+
+# --- running -----------------------------------------------------------------------
+actions: $(STAMP)
+	$(RASA) run actions --actions actions
+
+shell: train
+	tools/serve.sh shell
+
+run: train
+	tools/serve.sh run
+
+bench: train
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf $(MODEL_DIR) results .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Custom actions of the assistant: only what responses cannot do."""

@@ -1,0 +1,106 @@
+"""Actions that answer or suggest FAQ topics.
+
+Both actions send their text through domain responses (never literal text), so that
+the NLG adds citations and translates the reply like any other response.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+FAQ_RESPONSE_PREFIX = "utter_faq/"
+"""Domain responses of the `faq` retrieval intent are named `utter_faq/<topic>`."""
+
+MAX_SUGGESTIONS = 3
+"""How many topic buttons a fallback offers at most."""
+
+MIN_SUGGESTION_CONFIDENCE = 0.05
+"""Response-selector confidence below which a topic is not worth suggesting."""
+
+
+def faq_topics(domain: Dict[Text, Any]) -> List[Text]:
+    """Returns the FAQ topics that have a response in the domain.
+
+    Args:
+        domain: The domain as sent by Rasa to the action server.
+
+    Returns:
+        The topic names, without the `utter_faq/` prefix.
+    """
+    responses = domain.get("responses", {})
+    return [
+        name[len(FAQ_RESPONSE_PREFIX) :]
+        for name in responses
+        if name.startswith(FAQ_RESPONSE_PREFIX)
+    ]
+
+
+def ranked_topics(tracker: Tracker) -> List[Text]:
+    """Returns the FAQ topics the response selector ranked highest for the last message.
+
+    Args:
+        tracker: The conversation tracker.
+
+    Returns:
+        Up to `MAX_SUGGESTIONS` topic names, best first.
+    """
+    selector = tracker.latest_message.get("response_selector", {})
+    prediction = selector.get("default", {})
+    topics: List[Text] = []
+    for candidate in prediction.get("ranking", []):
+        intent_response_key = candidate.get("intent_response_key", "")
+        if candidate.get("confidence", 0.0) < MIN_SUGGESTION_CONFIDENCE:
+            continue
+        if "/" in intent_response_key:
+            topics.append(intent_response_key.split("/", 1)[1])
+        if len(topics) == MAX_SUGGESTIONS:
+            break
+    return topics
+
+
+class ActionAnswerTopic(Action):
+    """Answers the FAQ topic picked with a topic button (`/help{"topic": ...}`)."""
+
+    def name(self) -> Text:
+        """Returns the action's name."""
+        return "action_answer_topic"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        """Sends the topic's FAQ response, or the help menu for an unknown topic."""
+        topic = tracker.get_slot("topic")
+        response = f"{FAQ_RESPONSE_PREFIX}{topic}"
+        if topic and response in domain.get("responses", {}):
+            dispatcher.utter_message(response=response)
+        else:
+            dispatcher.utter_message(response="utter_help")
+        return [SlotSet("topic", None)]
+
+
+class ActionSuggestTopics(Action):
+    """Instead of guessing, says it is unsure and offers the closest FAQ topics."""
+
+    def name(self) -> Text:
+        """Returns the action's name."""
+        return "action_suggest_topics"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        """Sends the fallback response with topic buttons and the handoff pointers."""
+        known = set(faq_topics(domain))
+        topics = [topic for topic in ranked_topics(tracker) if topic in known]
+        dispatcher.utter_message(response="utter_fallback", topics=topics)
+        dispatcher.utter_message(response="utter_handoff")
+        return []

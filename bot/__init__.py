@@ -1,0 +1,1 @@
+"""The assistant's own code: language layer, translation and response rendering."""

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts the action server in the background, then the assistant in the foreground:
+#   tools/serve.sh run    Rasa server with the channels of credentials.yml
+#   tools/serve.sh shell  chat on the command line
+# Stops the action server when the assistant stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+BIN=${VENV:-.venv}/bin
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+
+mkdir -p var/log
+"$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' EXIT
+
+case "$mode" in
+  shell)
+    "$BIN/rasa" shell --model models --endpoints endpoints.yml --port "$RASA_PORT"
+    ;;
+  run)
+    echo "Assistant listening on http://localhost:$RASA_PORT (REST: POST /webhooks/rest/webhook)"
+    "$BIN/rasa" run --model models --endpoints endpoints.yml --credentials credentials.yml \
+      --port "$RASA_PORT"
+    ;;
+  *)
+    echo "usage: $0 run|shell" >&2
+    exit 2
+    ;;
+esac
