@@ -9,25 +9,27 @@ it with the evidence that short messages do carry:
    URLs, punctuation) are dropped; if nothing is left, the conversation keeps
    its current language.
 2. The writing system narrows the candidates (Arabic script: ar or fa,
-   Cyrillic: uk or ru, ...), and letters that only one language of that script
-   uses decide between them (Persian پ چ ژ گ ک ی, Arabic ك ي ة ى, Ukrainian
-   і ї є ґ, Russian ы э ъ ё).
-3. A small table of very common words, greetings and one-word replies answers
-   most short messages outright.
-4. Otherwise a seeded langdetect, restricted to the remaining candidates and
-   given the word table and the current language as prior, decides.
+   Cyrillic: uk or ru, ...).
+3. Words are counted for the languages they belong to: by a small table of
+   very common words, greetings and one-word replies, or by letters only one
+   language uses (Persian پ چ ژ گ ک ی, Arabic ك ي ة ى, Ukrainian і ї є ґ,
+   Russian ы э ъ ё, Turkish ğ ı). When every word points to one language,
+   that is the answer.
+4. Otherwise a seeded langdetect that knows only the remaining candidates
+   (its probability list restricted to them) is combined with the word table
+   and a bonus for the conversation's current language.
 
 Example:
     >>> detect_language("ok danke")
     'de'
     >>> detect_language("ok", previous="de")
     'de'
+
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -103,13 +105,19 @@ _SCRIPTS = {
 }
 _DEFAULT_SCRIPTS = ("LATIN",)
 
-# Letters that, among the languages sharing a script, only this one uses.
+# Letters that, among the languages langdetect knows, only this one of the
+# supported languages uses: a word with one counts as a word of that language.
 _MARKER_LETTERS = {
-    "fa": "پچژگکی",
-    "ar": "كيةى",
-    "ur": "ٹڈڑںےۓھ",
-    "uk": "іїєґ",
-    "ru": "ыэъё",
+    lang: frozenset(letters)
+    for lang, letters in {
+        "fa": "پچژگکی",
+        "ar": "كيةى",
+        "uk": "іїєґ",
+        "ru": "ыэъё",
+        "tr": "ğı",
+        "de": "ß",
+        "fr": "œ",
+    }.items()
 }
 
 # Very common short words, greetings and one-word replies. A word listed for
@@ -117,60 +125,109 @@ _MARKER_LETTERS = {
 _COMMON_WORDS = {
     "de": """danke dankeschön bitte bitteschön ja jaa jo nein nee genau tschüss
         tschüs servus moin guten gute morgen abend nacht alles klar gut schön
-        vielen dank gerne gern kein keine nicht nichts doch auch ich du wir ihr
-        mir mich dir mein meine ist sind bin habe hab hast und oder aber wie was
-        wo wann warum wer welche wieso das der die dem den ein eine einen mit
-        für von zu zum bis bald stimmt verstehe weiß""",
+        vielen dank gerne gern kein keine nicht nichts doch auch ich du er wir
+        ihr uns mir mich dir mein meine ist sind bin habe hab hast hat haben
+        und oder aber wie was wo wann warum wer welche wieso weil wenn dass ob
+        das der die dem den ein eine einen mit für von vom zu zum zur im bis
+        bald stimmt verstehe weiß sehr viel vielleicht natürlich entschuldigung
+        heute jetzt hier da noch schon nur mal kann muss möchte geht gibt
+        geht's gibt's nach über wieder dann immer
+        passt verstanden prima toll klasse ahnung hilfe frage
+        des am""",
     "en": """thanks thank thx ty you yes yeah yep no nope please pls plz good
-        morning evening night bye goodbye see later the is are am i i'm it what
-        where when why who how which do does don't can my me your need have and
-        or but not with for of to this that there great fine sure right got""",
-    "fr": """merci bonjour bonsoir salut oui ouais non d'accord accord daccord
-        s'il plaît plait svp stp je j'ai tu vous il elle nous est c'est suis ai
-        le la les un une des du de et où mais pas ne pour avec quand comment
-        pourquoi quoi quel quelle beaucoup bien très bonne nuit journée revoir
-        au à bientôt ça voilà""",
+        morning evening night bye goodbye see later the is are am i it what
+        where when why who how which do does can my me your need have has and
+        or but not with for of to this that there great fine sure right got
+        very maybe excuse today tomorrow now here just only would should must
+        want we us they he she his her our their from at by about after any
+        some all if because too much many more
+        understood nevermind awesome perfect exactly alright yup nah welcome help question
+        was im""",
+    "fr": """merci bonjour bonsoir salut oui ouais non accord daccord plaît plait
+        svp stp je tu vous il elle nous ils est suis ai le la les un une des du
+        de et où mais pas pour avec quand comment pourquoi quoi quel quelle
+        beaucoup bien très bonne nuit journée revoir au aux à bientôt ça voilà
+        aussi encore déjà ici maintenant aujourd'hui demain hier moi toi lui
+        mon ma mes ton ta tes son sa ses notre votre leur dans sur chez par que
+        qui si comme plus sûr excusez désolé être peut veux peux dois sais va
+        vais faut fait
+        compris génial parfait exactement aide rien coucou
+        mal excuse question""",
     "tr": """teşekkürler tesekkurler teşekkür tesekkur ederim sağol sagol
         sağolun sagolun eyvallah merhaba merhabalar selam selamlar günaydın
         gunaydin iyi akşamlar aksamlar geceler günler evet hayır hayir yok var
         tamam tmm peki lütfen lutfen nerede nerde ne neden nasıl nasil kim
         zaman kadar bir bu şu ben sen biz siz mı mi mu mü ve ile için icin çok
-        cok değil degil görüşürüz gorusuruz hoşça kal anladım anladim de da""",
+        cok değil degil görüşürüz gorusuruz hoşça kal anladım anladim de da
+        affedersiniz özür dilerim tabii tabi belki sonra şimdi simdi bugün
+        bugun yarın yarin burada orada benim senin bizim sizin onun ama daha
+        gibi önce hiç şey sey güzel guzel kaç kac hangi lazım lazim gerek
+        istiyorum misin misiniz mısın mısınız musun olur oldu yani hadi
+        harika süper sorun mükemmel aynen kesinlikle rica yardım""",
     "ru": """спасибо спс пожалуйста да нет привет здравствуйте здрасте добрый
         доброе утро вечер спокойной ночи хорошо ладно понятно понял поняла пока
         свидания ты вы мне меня что как где когда почему кто это и есть нужно
-        нужна можно очень большое конечно извините""",
+        нужна надо можно очень большое конечно извините извини простите мы он
+        она они здесь сейчас сегодня вчера который сколько потому но или тоже
+        также могу может мой твой их от после с со уже еще ещё только был была
+        было будет если чтобы ничего зачем куда откуда
+        отлично ясно помогите помощь вопрос класс здравствуй договорились точно
+        так""",
     "uk": """дякую дуже будь ласка так ні привіт вітаю добрий доброго ранку
         вечора добраніч добре гаразд зрозуміло зрозумів бувай побачення ти ви
         мені мене що як де коли чому хто це і й є потрібно треба можна вибачте
-        звичайно яка який які чи""",
+        вибач перепрошую звичайно звісно яка який які чи ми він вона воно вони
+        зараз сьогодні вчора котра котрий скільки тому бо але або також теж
+        можу може мій моє мої твій їх від після з із зі вже ще тільки лише був
+        була було буде якщо щоб нічого навіщо куди звідки немає нема
+        чудово зрозуміла допоможіть допомога питання авжеж домовились класно""",
     "ar": """شكرا جزيلا مرحبا أهلا اهلا السلام عليكم نعم لا أين وين متى كيف
-        ماذا لماذا هل في على عن إلى الى هذا هذه أنا انا أريد اريد حسنا طيب تمام
+        ماذا لماذا هل في من على عن إلى الى هذا هذه أنا انا أريد اريد حسنا طيب تمام
         صباح مساء الخير الله يعطيك العافية ممكن عندي لك مع السلامة ما هو هي
-        سلام shukran shokran marhaba yalla habibi salam""",
-    "fa": """سلام ممنون مرسی متشکرم مچکرم خیلی بله آره نه باشه خوب خوبی خوبم
-        چطوری صبح بخیر شب عصر خداحافظ من تو شما ما است هست نیست کجا کجاست کی
-        چی چه چرا چطور را که از به با در این آن یک دارم لطفا ببخشید salam
-        mamnoon mamnun mersi chetori khoobi khubi""",
+        سلام عفوا آسف اسف بالتأكيد طبعا ربما لاحقا بعدين الآن اليوم بكرة غدا
+        أمس هنا هناك نحن أنت انت هم لي لدي ليس لم لن كان يجب جدا كثير شو ايش
+        إيش شلون ليش منذ كل أو او لكن التي الذي أيضا ايضا ممتاز أكيد اكيد
+        shukran shokran marhaba yalla habibi salam
+        يسلمو مشكور تسلم ماشي الحمد لله شاء ان إن ساعدني مساعدة سؤال مشكلة
+        حتما""",
+    "fa": """سلام ممنون ممنونم مرسی متشکرم مچکرم سپاس خیلی بله آره نه باشه خوب
+        خوبی خوبم چطوری صبح بخیر شب عصر خداحافظ من تو شما ما او است هست نیست
+        کجا کجاست کی چی چه چرا چطور را که از به با در این آن یک دارم ندارم
+        هستم لطفا ببخشید البته حتما شاید بعدا امروز فردا دیروز اینجا اونجا
+        برای برا ولی یا هم بود شد می نمی چند کدام کدوم چیه اگر اگه چون همه
+        هیچ چیز جان عزیزم salam mamnoon mamnun mersi chetori khoobi khubi
+        قربونت قربانت دمت گرم عالی مشکلی حالت چطوره اسمت خسته نباشید سپاسگزارم
+        تمام""",
 }
+
+# A French elided article or pronoun (l'école, j'ai, d'accord, qu'il) and an
+# English contraction (don't, it's, I'm) tell the language by themselves.
+_FRENCH_ELISION = re.compile(r"^(?:c|d|j|l|m|n|qu|s|t)'[^\W\d_]")
+_ENGLISH_CONTRACTION = re.compile(r"[^\W\d_](?:n't|'s|'re|'ve|'ll|'m|'d)$")
+# Ukrainian writes an apostrophe where Russian writes ъ (м'ясо, об'ява).
+_UKRAINIAN_APOSTROPHE = re.compile(r"[а-щьґ]'[яюєї]")
 
 # The first reading of a word listed for several languages: it counts a little
 # more for this language, so that a bare "سلام" is Persian unless the
 # conversation is already in Arabic.
-_PREFERRED_READING = {"سلام": "fa", "salam": "fa", "ne": "tr", "de": "fr"}
+_PREFERRED_READING = {"سلام": "fa", "salam": "fa", "de": "fr"}
 
 # Words that do not tell the language: the conversation keeps its own.
 _NEUTRAL_WORDS = frozenset(
     """ok okay okey oke okk kk k hallo hello helo hi hii hey heyy ciao lol haha
-    hahaha hehe hmm hm mhm ah oh aha ок окей оке اوکی اوكي أوكي""".split()
+    hahaha hehe hmm hm mhm ah oh aha cool super ок окей оке اوکی اوكي أوكي""".split()
 )
 
-_PREFERRED_BONUS = 0.1  # extra weight of a word's preferred reading
-_PREVIOUS_BONUS = 0.5  # extra weight of the conversation's current language
-_WORD_WEIGHT = math.log(20.0)  # a common word counts as a factor 20 in odds
-_MIN_PROBABILITY = 1e-3  # floor of langdetect's probability, so words can win
+# Weights, counted in common words. langdetect is overconfident and often wrong
+# on a word or two, so its probability weighs 0.2 per word of the message: the
+# conversation's language outweighs it on one word, not on a sentence, and a
+# common word outweighs both on a short message.
+_PREFERRED_BONUS = 0.1  # a shared word's preferred reading
+_PREVIOUS_BONUS = 0.3  # the conversation's current language
+_LANGDETECT_WEIGHT = 0.2  # times langdetect's probability, per word
 
 _URL_OR_HANDLE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+|[@#]\w+")
+_APOSTROPHES = str.maketrans("’´`", "'''")
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")  # and tatweel
 
 
@@ -179,7 +236,7 @@ def detect_language(
     candidates: Iterable[str] | None = None,
     previous: str | None = None,
 ) -> str:
-    """Detects the language of a short chat message.
+    """Detect the language of a short chat message.
 
     Args:
         text: The user's message.
@@ -194,44 +251,46 @@ def detect_language(
         One of the candidates, `previous` for a message without language
         evidence, or "und" when the language cannot be told (no previous
         language, or a script none of the candidates is written in).
+
     """
     langs = _normalize_candidates(candidates)
-    fallback = previous or UNDETERMINED
-    words = [w for w in _words(text) if w not in _NEUTRAL_WORDS]
+    previous = previous.strip().lower() if previous else None
+    words = [word for word in _words(text) if word not in _NEUTRAL_WORDS]
     if not words:
-        return fallback
-    if not langs:
-        return UNDETERMINED
+        return previous or UNDETERMINED
 
-    scores, known = _word_scores(words, langs, previous)
-    best = max(scores, key=scores.__getitem__)
-    tied = [lang for lang in langs if scores[lang] == scores[best]]
-    if known[best] == len(words) and len(tied) == 1:
+    plausible = _by_script(words, langs)
+    if len(plausible) <= 1:
+        return plausible[0] if plausible else UNDETERMINED
+
+    # The table and the marker letters only know the supported languages: their
+    # words may be just as common in another candidate (Spanish "de", "la"...).
+    table_words = words if set(plausible) <= _COMMON_WORDS.keys() else []
+    scores, known = _word_scores(table_words, plausible, previous)
+    best = max(plausible, key=scores.__getitem__)
+    if known[best] == len(words) and list(scores.values()).count(scores[best]) == 1:
         return best
 
-    plausible = _by_letters(words, _by_script(words, langs))
-    if not plausible:
-        return UNDETERMINED
-    if len(plausible) == 1:
-        return plausible[0]
+    weight = _LANGDETECT_WEIGHT * len(words)
     probabilities = _langdetect(" ".join(words), plausible)
-    return max(plausible, key=lambda lang: _combined(probabilities[lang], scores[lang]))
+    return max(plausible, key=lambda lang: scores[lang] + weight * probabilities[lang])
 
 
 def language_name(code: str) -> str:
-    """Returns a language's name in that language, e.g. "Deutsch" for "de".
+    """Return a language's name in that language, e.g. "Deutsch" for "de".
 
     Args:
         code: An ISO 639-1 code (or "und").
 
     Returns:
         The native name, or the code itself for a language without one here.
+
     """
     return _NATIVE_NAMES.get(code.lower(), code)
 
 
 def _normalize_candidates(candidates: Iterable[str] | None) -> list[str]:
-    """Returns the candidate codes lower-cased, without duplicates, in order."""
+    """Return the candidate codes lower-cased, without duplicates, in order."""
     if candidates is None:
         return list(SUPPORTED_LANGUAGES)
     if isinstance(candidates, str):
@@ -240,16 +299,18 @@ def _normalize_candidates(candidates: Iterable[str] | None) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    """Splits a message into lower-cased words, without URLs, digits or marks.
+    """Split a message into lower-cased words, without URLs, digits or marks.
 
     Args:
         text: The raw message.
 
     Returns:
         The words; empty for emoji, digits, URLs or punctuation only.
+
     """
-    text = _URL_OR_HANDLE.sub(" ", unicodedata.normalize("NFC", text).lower())
-    text = _ARABIC_DIACRITICS.sub("", text.replace("’", "'"))
+    text = unicodedata.normalize("NFC", text).lower().replace("i\u0307", "i")  # from "İ"
+    text = _URL_OR_HANDLE.sub(" ", text)
+    text = _ARABIC_DIACRITICS.sub("", text.translate(_APOSTROPHES))
     kept = [ch if ch == "'" or unicodedata.category(ch)[0] in "LM" else " " for ch in text]
     words = (word.strip("'") for word in "".join(kept).split())
     return [word for word in words if any(ch.isalpha() for ch in word)]
@@ -258,7 +319,7 @@ def _words(text: str) -> list[str]:
 def _word_scores(
     words: list[str], langs: list[str], previous: str | None
 ) -> tuple[dict[str, float], dict[str, int]]:
-    """Scores each candidate by the common words of the message.
+    """Score each candidate by the common words of the message.
 
     Args:
         words: The message's words.
@@ -267,12 +328,12 @@ def _word_scores(
 
     Returns:
         The score of each candidate, and how many of the words it lists.
+
     """
-    table = _common_words()
     scores = dict.fromkeys(langs, 0.0)
     known = dict.fromkeys(langs, 0)
     for word in words:
-        for lang in table.get(word, ()):
+        for lang in _languages_of(word):
             if lang in scores:
                 known[lang] += 1
                 scores[lang] += 1.0
@@ -283,9 +344,28 @@ def _word_scores(
     return scores, known
 
 
+def _languages_of(word: str) -> tuple[str, ...]:
+    """Return the languages a word belongs to, by the table, its letters or its form."""
+    table = _common_words()
+    if word in table:
+        return table[word]
+    marked = tuple(
+        lang for lang, letters in _MARKER_LETTERS.items() if not letters.isdisjoint(word)
+    )
+    if marked:
+        return marked
+    if _FRENCH_ELISION.match(word):
+        return ("fr",)
+    if _ENGLISH_CONTRACTION.search(word):
+        return ("en",)
+    if _UKRAINIAN_APOSTROPHE.search(word):
+        return ("uk",)
+    return ()
+
+
 @functools.cache
 def _common_words() -> dict[str, tuple[str, ...]]:
-    """Returns the common-word table as word -> languages that use it."""
+    """Return the common-word table as word -> languages that use it."""
     table: dict[str, tuple[str, ...]] = {}
     for lang, words in _COMMON_WORDS.items():
         for word in words.split():
@@ -294,64 +374,32 @@ def _common_words() -> dict[str, tuple[str, ...]]:
 
 
 def _script(ch: str) -> str:
-    """Returns the writing system of a letter, e.g. "LATIN" or "ARABIC"."""
+    """Return the writing system of a letter, e.g. "LATIN" or "ARABIC"."""
     return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
 
 
 def _by_script(words: list[str], langs: list[str]) -> list[str]:
-    """Keeps the candidates written in the message's main script.
+    """Keep the candidates written in the message's main script.
 
     Args:
         words: The message's words.
         langs: The candidates.
 
     Returns:
-        The candidates written in the script most of the letters are in.
+        The candidates written in the script most of the letters are in, and
+        those a romanized common word such as "salam" points to.
+
     """
     scripts = Counter(_script(ch) for word in words for ch in word if ch.isalpha())
     main = scripts.most_common(1)[0][0]
-    return [lang for lang in langs if main in _SCRIPTS.get(lang, _DEFAULT_SCRIPTS)]
-
-
-def _by_letters(words: list[str], langs: list[str]) -> list[str]:
-    """Keeps the candidates whose distinctive letters the message uses most.
-
-    Only languages with marker letters compete this way: Persian against
-    Arabic, Ukrainian against Russian. Without any marker letter, all
-    candidates stay.
-
-    Args:
-        words: The message's words.
-        langs: Candidates written in the message's script.
-
-    Returns:
-        The candidates with the most marker letters, or all of them.
-    """
-    letters = Counter(ch for word in words for ch in word)
-    counts = {
-        lang: sum(letters[ch] for ch in _MARKER_LETTERS.get(lang, "")) for lang in langs
-    }
-    top = max(counts.values(), default=0)
-    if top == 0:
-        return langs
-    return [lang for lang in langs if counts[lang] == top]
-
-
-def _combined(probability: float, score: float) -> float:
-    """Combines langdetect's probability with the common-word score.
-
-    Args:
-        probability: langdetect's probability of the language.
-        score: The language's common-word score.
-
-    Returns:
-        The log-odds-like score to maximise.
-    """
-    return math.log(max(probability, _MIN_PROBABILITY)) + _WORD_WEIGHT * score
+    listed = {lang for word in words for lang in _languages_of(word)}
+    return [
+        lang for lang in langs if main in _SCRIPTS.get(lang, _DEFAULT_SCRIPTS) or lang in listed
+    ]
 
 
 def _langdetect(text: str, langs: list[str]) -> dict[str, float]:
-    """Asks a seeded langdetect restricted to the candidates.
+    """Ask a seeded langdetect restricted to the candidates.
 
     Args:
         text: The message's words, joined by spaces.
@@ -360,6 +408,7 @@ def _langdetect(text: str, langs: list[str]) -> dict[str, float]:
     Returns:
         The probability of each candidate; 0 for those langdetect does not
         know, and for all of them if it finds nothing to go by.
+
     """
     probabilities = dict.fromkeys(langs, 0.0)
     known = tuple(sorted(lang for lang in langs if lang in _profile_languages()))
@@ -370,9 +419,7 @@ def _langdetect(text: str, langs: list[str]) -> dict[str, float]:
     detector = _detector_factory(known).create()
     detector.append(text)
     try:
-        probabilities.update(
-            (result.lang, result.prob) for result in detector.get_probabilities()
-        )
+        probabilities.update((result.lang, result.prob) for result in detector.get_probabilities())
     except LangDetectException:
         pass
     return probabilities
@@ -380,13 +427,13 @@ def _langdetect(text: str, langs: list[str]) -> dict[str, float]:
 
 @functools.cache
 def _profile_languages() -> frozenset[str]:
-    """Returns the codes langdetect has a profile for."""
+    """Return the codes langdetect has a profile for."""
     return frozenset(path.name for path in Path(PROFILES_DIRECTORY).iterdir())
 
 
 @functools.lru_cache(maxsize=32)
 def _detector_factory(langs: tuple[str, ...]) -> DetectorFactory:
-    """Returns a seeded langdetect factory that knows only these languages.
+    """Return a seeded langdetect factory that knows only these languages.
 
     Loaded once per set of languages, on first use. A small factory is both
     restricted to the candidates and several times faster than the full one.
@@ -396,11 +443,10 @@ def _detector_factory(langs: tuple[str, ...]) -> DetectorFactory:
 
     Returns:
         The factory.
+
     """
     factory = DetectorFactory()
-    profiles = [
-        (Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8") for lang in langs
-    ]
+    profiles = [(Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8") for lang in langs]
     factory.load_json_profile(profiles)
     factory.set_seed(LANGDETECT_SEED)
     return factory

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections import Counter
 from typing import Any, Dict, List, Tuple
@@ -44,7 +45,9 @@ async def predict(model: str, texts: List[str]) -> List[str]:
     """Parses every text with the trained model and returns the full intents."""
     from rasa.core.agent import Agent
     from rasa.model import get_latest_model
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)
     agent = Agent.load(get_latest_model(model))
     return [predicted_label(await agent.parse_message(text)) for text in texts]
 

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
 BIN=${VENV:-.venv}/bin
-RASA_PORT=${RASA_PORT:-5005}
-ACTIONS_PORT=${ACTIONS_PORT:-5055}
+# Effective settings (environment or the defaults of bot/settings.py).
+eval "$("$BIN/python" -m bot.settings --export)"
 
 mkdir -p var/log
 "$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &

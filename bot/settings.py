@@ -1,0 +1,83 @@
+"""The assistant's settings: one table, each with its environment variable and default.
+
+`python -m bot.settings` prints the table as Markdown (the README's settings section);
+`python -m bot.settings --export` prints shell `export` lines with the effective values,
+which tools/serve.sh uses, so that scripts share these defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Dict, List
+
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting.
+
+    Attributes:
+        name: The environment variable.
+        default: The value used when the variable is not set; `{NAME}` stands for
+            the effective value of an earlier setting.
+        help: What it does.
+    """
+
+    name: str
+    default: str
+    help: str
+
+    def value(self, earlier: Dict[str, str] | None = None) -> str:
+        """Returns the effective value: the environment's, else the filled-in default.
+
+        Args:
+            earlier: Effective values of the settings above this one.
+        """
+        return os.environ.get(self.name) or self.default.format_map(earlier or {})
+
+
+SETTINGS: List[Setting] = [
+    Setting("RASA_PORT", "5005", "Port of the Rasa server (web chat, REST channel)."),
+    Setting("ACTIONS_PORT", "5055", "Port of the action server (listens on 127.0.0.1)."),
+    Setting(
+        "ACTION_SERVER_URL",
+        "http://127.0.0.1:{ACTIONS_PORT}/webhook",
+        "Where Rasa calls the action server (`endpoints.yml`).",
+    ),
+]
+
+
+def effective() -> Dict[str, str]:
+    """Returns the effective value of every setting, by environment variable name."""
+    values: Dict[str, str] = {}
+    for setting in SETTINGS:
+        values[setting.name] = setting.value(values)
+    return values
+
+
+def get(name: str) -> str:
+    """Returns the effective value of a setting.
+
+    Raises:
+        KeyError: for a name that is not in the table.
+    """
+    return effective()[name]
+
+
+def markdown_table() -> str:
+    """Returns the settings as a Markdown table."""
+    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for setting in SETTINGS:
+        rows.append(f"| `{setting.name}` | `{setting.default}` | {setting.help} |")
+    return "\n".join(rows)
+
+
+def export_lines() -> str:
+    """Returns `export NAME=value` lines with the effective values."""
+    return "\n".join(f"export {name}='{value}'" for name, value in effective().items())
+
+
+if __name__ == "__main__":
+    print(export_lines() if "--export" in sys.argv[1:] else markdown_table())
