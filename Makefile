@@ -49,7 +49,7 @@ train: $(STAMP)
 
 test-stories: train
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR) \
-	  --fail-on-prediction-errors --out results/stories
+	  --e2e --fail-on-prediction-errors --out results/stories
 
 nlu-eval: train
 	$(BIN)/python tools/evaluate_nlu.py --model $(MODEL_DIR) --data tests/nlu \

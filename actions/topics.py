@@ -6,7 +6,7 @@ the NLG adds citations and translates the reply like any other response.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -22,7 +22,7 @@ MIN_SUGGESTION_CONFIDENCE = 0.05
 """Response-selector confidence below which a topic is not worth suggesting."""
 
 
-def faq_topics(domain: Dict[Text, Any]) -> List[Text]:
+def faq_topics(domain: Dict[str, Any]) -> List[str]:
     """Returns the FAQ topics that have a response in the domain.
 
     Args:
@@ -39,7 +39,7 @@ def faq_topics(domain: Dict[Text, Any]) -> List[Text]:
     ]
 
 
-def ranked_topics(tracker: Tracker) -> List[Text]:
+def ranked_topics(tracker: Tracker) -> List[str]:
     """Returns the FAQ topics the response selector ranked highest for the last message.
 
     Args:
@@ -50,7 +50,7 @@ def ranked_topics(tracker: Tracker) -> List[Text]:
     """
     selector = tracker.latest_message.get("response_selector", {})
     prediction = selector.get("default", {})
-    topics: List[Text] = []
+    topics: List[str] = []
     for candidate in prediction.get("ranking", []):
         intent_response_key = candidate.get("intent_response_key", "")
         if candidate.get("confidence", 0.0) < MIN_SUGGESTION_CONFIDENCE:
@@ -65,7 +65,7 @@ def ranked_topics(tracker: Tracker) -> List[Text]:
 class ActionAnswerTopic(Action):
     """Answers the FAQ topic picked with a topic button (`/help{"topic": ...}`)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action's name."""
         return "action_answer_topic"
 
@@ -73,8 +73,8 @@ class ActionAnswerTopic(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
         """Sends the topic's FAQ response, or the help menu for an unknown topic."""
         topic = tracker.get_slot("topic")
         response = f"{FAQ_RESPONSE_PREFIX}{topic}"
@@ -88,7 +88,7 @@ class ActionAnswerTopic(Action):
 class ActionSuggestTopics(Action):
     """Instead of guessing, says it is unsure and offers the closest FAQ topics."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action's name."""
         return "action_suggest_topics"
 
@@ -96,8 +96,8 @@ class ActionSuggestTopics(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
         """Sends the fallback response with topic buttons and the handoff pointers."""
         known = set(faq_topics(domain))
         topics = [topic for topic in ranked_topics(tracker) if topic in known]

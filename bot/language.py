@@ -123,80 +123,67 @@ _MARKER_LETTERS = {
 # Very common short words, greetings and one-word replies. A word listed for
 # several languages counts for each of them.
 _COMMON_WORDS = {
-    "de": """danke dankeschön bitte bitteschön ja jaa jo nein nee genau tschüss
-        tschüs servus moin guten gute morgen abend nacht alles klar gut schön
-        vielen dank gerne gern kein keine nicht nichts doch auch ich du er wir
-        ihr uns mir mich dir mein meine ist sind bin habe hab hast hat haben
-        und oder aber wie was wo wann warum wer welche wieso weil wenn dass ob
-        das der die dem den ein eine einen mit für von vom zu zum zur im bis
-        bald stimmt verstehe weiß sehr viel vielleicht natürlich entschuldigung
-        heute jetzt hier da noch schon nur mal kann muss möchte geht gibt
-        geht's gibt's nach über wieder dann immer
-        passt verstanden prima toll klasse ahnung hilfe frage
-        des am""",
-    "en": """thanks thank thx ty you yes yeah yep no nope please pls plz good
-        morning evening night bye goodbye see later the is are am i it what
-        where when why who how which do does can my me your need have has and
-        or but not with for of to this that there great fine sure right got
-        very maybe excuse today tomorrow now here just only would should must
-        want we us they he she his her our their from at by about after any
-        some all if because too much many more
-        understood nevermind awesome perfect exactly alright yup nah welcome help question
-        was im""",
-    "fr": """merci bonjour bonsoir salut oui ouais non accord daccord plaît plait
-        svp stp je tu vous il elle nous ils est suis ai le la les un une des du
-        de et où mais pas pour avec quand comment pourquoi quoi quel quelle
-        beaucoup bien très bonne nuit journée revoir au aux à bientôt ça voilà
-        aussi encore déjà ici maintenant aujourd'hui demain hier moi toi lui
-        mon ma mes ton ta tes son sa ses notre votre leur dans sur chez par que
-        qui si comme plus sûr excusez désolé être peut veux peux dois sais va
-        vais faut fait
-        compris génial parfait exactement aide rien coucou
-        mal excuse question""",
-    "tr": """teşekkürler tesekkurler teşekkür tesekkur ederim sağol sagol
-        sağolun sagolun eyvallah merhaba merhabalar selam selamlar günaydın
-        gunaydin iyi akşamlar aksamlar geceler günler evet hayır hayir yok var
-        tamam tmm peki lütfen lutfen nerede nerde ne neden nasıl nasil kim
-        zaman kadar bir bu şu ben sen biz siz mı mi mu mü ve ile için icin çok
-        cok değil degil görüşürüz gorusuruz hoşça kal anladım anladim de da
-        affedersiniz özür dilerim tabii tabi belki sonra şimdi simdi bugün
-        bugun yarın yarin burada orada benim senin bizim sizin onun ama daha
-        gibi önce hiç şey sey güzel guzel kaç kac hangi lazım lazim gerek
-        istiyorum misin misiniz mısın mısınız musun olur oldu yani hadi
-        harika süper sorun mükemmel aynen kesinlikle rica yardım""",
-    "ru": """спасибо спс пожалуйста да нет привет здравствуйте здрасте добрый
-        доброе утро вечер спокойной ночи хорошо ладно понятно понял поняла пока
-        свидания ты вы мне меня что как где когда почему кто это и есть нужно
-        нужна надо можно очень большое конечно извините извини простите мы он
-        она они здесь сейчас сегодня вчера который сколько потому но или тоже
-        также могу может мой твой их от после с со уже еще ещё только был была
-        было будет если чтобы ничего зачем куда откуда
-        отлично ясно помогите помощь вопрос класс здравствуй договорились точно
-        так""",
-    "uk": """дякую дуже будь ласка так ні привіт вітаю добрий доброго ранку
-        вечора добраніч добре гаразд зрозуміло зрозумів бувай побачення ти ви
-        мені мене що як де коли чому хто це і й є потрібно треба можна вибачте
-        вибач перепрошую звичайно звісно яка який які чи ми він вона воно вони
-        зараз сьогодні вчора котра котрий скільки тому бо але або також теж
-        можу може мій моє мої твій їх від після з із зі вже ще тільки лише був
-        була було буде якщо щоб нічого навіщо куди звідки немає нема
-        чудово зрозуміла допоможіть допомога питання авжеж домовились класно""",
-    "ar": """شكرا جزيلا مرحبا أهلا اهلا السلام عليكم نعم لا أين وين متى كيف
-        ماذا لماذا هل في من على عن إلى الى هذا هذه أنا انا أريد اريد حسنا طيب تمام
-        صباح مساء الخير الله يعطيك العافية ممكن عندي لك مع السلامة ما هو هي
-        سلام عفوا آسف اسف بالتأكيد طبعا ربما لاحقا بعدين الآن اليوم بكرة غدا
-        أمس هنا هناك نحن أنت انت هم لي لدي ليس لم لن كان يجب جدا كثير شو ايش
-        إيش شلون ليش منذ كل أو او لكن التي الذي أيضا ايضا ممتاز أكيد اكيد
-        shukran shokran marhaba yalla habibi salam
-        يسلمو مشكور تسلم ماشي الحمد لله شاء ان إن ساعدني مساعدة سؤال مشكلة
-        حتما""",
-    "fa": """سلام ممنون ممنونم مرسی متشکرم مچکرم سپاس خیلی بله آره نه باشه خوب
-        خوبی خوبم چطوری صبح بخیر شب عصر خداحافظ من تو شما ما او است هست نیست
-        کجا کجاست کی چی چه چرا چطور را که از به با در این آن یک دارم ندارم
-        هستم لطفا ببخشید البته حتما شاید بعدا امروز فردا دیروز اینجا اونجا
-        برای برا ولی یا هم بود شد می نمی چند کدام کدوم چیه اگر اگه چون همه
-        هیچ چیز جان عزیزم salam mamnoon mamnun mersi chetori khoobi khubi
-        قربونت قربانت دمت گرم عالی مشکلی حالت چطوره اسمت خسته نباشید سپاسگزارم
+    "de": """danke dankeschön bitte bitteschön ja jaa jo nein nee genau tschüss tschüs
+        servus moin guten gute morgen abend nacht alles klar gut schön vielen dank gerne
+        gern kein keine nicht nichts doch auch ich du er wir ihr uns mir mich dir mein
+        meine ist sind bin habe hab hast hat haben und oder aber wie was wo wann warum
+        wer welche wieso weil wenn dass ob das der die dem den ein eine einen mit für
+        von vom zu zum zur im bis bald stimmt verstehe weiß sehr viel vielleicht
+        natürlich entschuldigung heute jetzt hier da noch schon nur mal kann muss möchte
+        geht gibt geht's gibt's nach über wieder dann immer passt verstanden prima toll
+        klasse ahnung hilfe frage des am""",
+    "en": """thanks thank thx ty you yes yeah yep no nope please pls plz good morning
+        evening night bye goodbye see later the is are am i it what where when why who
+        how which do does can my me your need have has and or but not with for of to
+        this that there great fine sure right got very maybe excuse today tomorrow now
+        here just only would should must want we us they he she his her our their from
+        at by about after any some all if because too much many more understood
+        nevermind awesome perfect exactly alright yup nah welcome help question was im""",
+    "fr": """merci bonjour bonsoir salut oui ouais non accord daccord plaît plait svp
+        stp je tu vous il elle nous ils est suis ai le la les un une des du de et où
+        mais pas pour avec quand comment pourquoi quoi quel quelle beaucoup bien très
+        bonne nuit journée revoir au aux à bientôt ça voilà aussi encore déjà ici
+        maintenant aujourd'hui demain hier moi toi lui mon ma mes ton ta tes son sa ses
+        notre votre leur dans sur chez par que qui si comme plus sûr excusez désolé être
+        peut veux peux dois sais va vais faut fait compris génial parfait exactement
+        aide rien coucou mal excuse question""",
+    "tr": """teşekkürler tesekkurler teşekkür tesekkur ederim sağol sagol sağolun
+        sagolun eyvallah merhaba merhabalar selam selamlar günaydın gunaydin iyi
+        akşamlar aksamlar geceler günler evet hayır hayir yok var tamam tmm peki lütfen
+        lutfen nerede nerde ne neden nasıl nasil kim zaman kadar bir bu şu ben sen biz
+        siz mı mi mu mü ve ile için icin çok cok değil degil görüşürüz gorusuruz hoşça
+        kal anladım anladim de da affedersiniz özür dilerim tabii tabi belki sonra şimdi
+        simdi bugün bugun yarın yarin burada orada benim senin bizim sizin onun ama daha
+        gibi önce hiç şey sey güzel guzel kaç kac hangi lazım lazim gerek istiyorum
+        misin misiniz mısın mısınız musun olur oldu yani hadi harika süper sorun
+        mükemmel aynen kesinlikle rica yardım""",
+    "ru": """спасибо спс пожалуйста да нет привет здравствуйте здрасте добрый доброе
+        утро вечер спокойной ночи хорошо ладно понятно понял поняла пока свидания ты вы
+        мне меня что как где когда почему кто это и есть нужно нужна надо можно очень
+        большое конечно извините извини простите мы он она они здесь сейчас сегодня
+        вчера который сколько потому но или тоже также могу может мой твой их от после с
+        со уже еще ещё только был была было будет если чтобы ничего зачем куда откуда
+        отлично ясно помогите помощь вопрос класс здравствуй договорились точно так""",
+    "uk": """дякую дуже будь ласка так ні привіт вітаю добрий доброго ранку вечора
+        добраніч добре гаразд зрозуміло зрозумів бувай побачення ти ви мені мене що як
+        де коли чому хто це і й є потрібно треба можна вибачте вибач перепрошую звичайно
+        звісно яка який які чи ми він вона воно вони зараз сьогодні вчора котра котрий
+        скільки тому бо але або також теж можу може мій моє мої твій їх від після з із
+        зі вже ще тільки лише був була було буде якщо щоб нічого навіщо куди звідки
+        немає нема чудово зрозуміла допоможіть допомога питання авжеж домовились класно""",
+    "ar": """شكرا جزيلا مرحبا أهلا اهلا السلام عليكم نعم لا أين وين متى كيف ماذا لماذا
+        هل في من على عن إلى الى هذا هذه أنا انا أريد اريد حسنا طيب تمام صباح مساء الخير
+        الله يعطيك العافية ممكن عندي لك مع السلامة ما هو هي سلام عفوا آسف اسف بالتأكيد
+        طبعا ربما لاحقا بعدين الآن اليوم بكرة غدا أمس هنا هناك نحن أنت انت هم لي لدي ليس
+        لم لن كان يجب جدا كثير شو ايش إيش شلون ليش منذ كل أو او لكن التي الذي أيضا ايضا
+        ممتاز أكيد اكيد shukran shokran marhaba yalla habibi salam يسلمو مشكور تسلم ماشي
+        الحمد لله شاء ان إن ساعدني مساعدة سؤال مشكلة حتما""",
+    "fa": """سلام ممنون ممنونم مرسی متشکرم مچکرم سپاس خیلی بله آره نه باشه خوب خوبی خوبم
+        چطوری صبح بخیر شب عصر خداحافظ من تو شما ما او است هست نیست کجا کجاست کی چی چه
+        چرا چطور را که از به با در این آن یک دارم ندارم هستم لطفا ببخشید البته حتما شاید
+        بعدا امروز فردا دیروز اینجا اونجا برای برا ولی یا هم بود شد می نمی چند کدام کدوم
+        چیه اگر اگه چون همه هیچ چیز جان عزیزم salam mamnoon mamnun mersi chetori khoobi
+        khubi قربونت قربانت دمت گرم عالی مشکلی حالت چطوره اسمت خسته نباشید سپاسگزارم
         تمام""",
 }
 

@@ -8,7 +8,7 @@ action names and do not use it; tests/bot/test_nlg.py covers it.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -21,7 +21,7 @@ FAQ_RESPONSE_PREFIX = "utter_faq/"
 """Domain responses of the `faq` retrieval intent are named `utter_faq/<topic>`."""
 
 
-def topic_payload(topic: Text) -> Text:
+def topic_payload(topic: str) -> str:
     """Returns the button payload that asks for one FAQ topic."""
     return "/help" + json.dumps({"topic": topic}, separators=(",", ":"))
 
@@ -44,14 +44,14 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         super().__init__(domain.responses)
         self.endpoint_config = endpoint_config
 
-    def topic_title(self, topic: Text) -> Optional[Text]:
+    def topic_title(self, topic: str) -> Optional[str]:
         """Returns the short title of a FAQ topic, or None for an unknown topic."""
         variations = self.responses.get(f"{FAQ_RESPONSE_PREFIX}{topic}")
         if not variations:
             return None
         return variations[0].get("metadata", {}).get("title")
 
-    def topic_buttons(self, topics: List[Text]) -> List[Dict[Text, Text]]:
+    def topic_buttons(self, topics: List[str]) -> List[Dict[str, str]]:
         """Returns one button per known topic, titled with the topic's title."""
         buttons = []
         for topic in topics:
@@ -62,11 +62,11 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
 
     async def generate(
         self,
-        utter_action: Text,
+        utter_action: str,
         tracker: DialogueStateTracker,
-        output_channel: Text,
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Optional[Dict[str, Any]]:
         """Renders a response: text, its citation line and its buttons.
 
         Args:
@@ -83,7 +83,7 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
             return None
         return self.render(message, kwargs.get("topics") or [])
 
-    def render(self, message: Dict[Text, Any], topics: List[Text]) -> Dict[Text, Any]:
+    def render(self, message: Dict[str, Any], topics: List[str]) -> Dict[str, Any]:
         """Turns a filled domain response into the message a channel sends."""
         metadata = message.pop("metadata", None) or {}
         sources = sources_for(metadata.get("sources", []))

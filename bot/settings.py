@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Dict, List
 
 
-
 @dataclass(frozen=True)
 class Setting:
     """One setting.

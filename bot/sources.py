@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -58,7 +58,7 @@ class Source:
         return f"„{self.title}“ ({self.publisher}, {self.date or UNDATED})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalogue(path: Path = SOURCES_CATALOGUE) -> Dict[str, Source]:
     """Reads the catalogue of source documents.
 
@@ -111,4 +111,5 @@ def citation_line(sources: Sequence[Source], label: Optional[str] = None) -> str
     """
     if not sources:
         return ""
-    return f"{label or citation_label(sources)}: " + "; ".join(source.citation() for source in sources)
+    citations = "; ".join(source.citation() for source in sources)
+    return f"{label or citation_label(sources)}: {citations}"

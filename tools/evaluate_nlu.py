@@ -15,9 +15,13 @@ import asyncio
 import logging
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 from sklearn.metrics import accuracy_score, f1_score
+
+# The model refers to the project's own components (bot.components...) by module path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def predicted_label(parse_data: Dict[str, Any]) -> str:
@@ -67,7 +71,7 @@ def main() -> int:
 
     accuracy = accuracy_score(gold, predicted)
     macro_f1 = f1_score(gold, predicted, average="macro", zero_division=0)
-    errors = [(t, g, p) for t, g, p in zip(texts, gold, predicted) if g != p]
+    errors = [(t, g, p) for t, g, p in zip(texts, gold, predicted, strict=True) if g != p]
     for text, expected, got in errors:
         print(f"  MISS  {expected:40s} -> {got:40s} | {text}")
     confusions = Counter((g, p) for _, g, p in errors).most_common(5)

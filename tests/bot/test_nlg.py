@@ -36,7 +36,9 @@ async def test_undated_source_says_so() -> None:
 
 
 async def test_answer_with_two_sources_cites_both() -> None:
-    message = await nlg().generate("utter_faq/integrationsmanager_aufgaben", empty_tracker(), "rest")
+    message = await nlg().generate(
+        "utter_faq/integrationsmanager_aufgaben", empty_tracker(), "rest"
+    )
     assert "Quellen: „Land stellt Integrationskonzept in Brüssel vor“" in message["text"]
     assert len(message["sources"]) == 2
 
