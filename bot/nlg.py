@@ -89,7 +89,7 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         sources = sources_for(metadata.get("sources", []))
         citation = citation_line(sources)
         if citation and message.get("text"):
-            message["text"] = f"{message['text']}\n\n{citation}"
+            message["text"] = f"{message['text']}\n{citation}"
         buttons = self.topic_buttons(list(metadata.get("topic_buttons", [])) + topics)
         if buttons:
             message["buttons"] = list(message.get("buttons") or []) + buttons

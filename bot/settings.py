@@ -38,8 +38,10 @@ class Setting:
 
 
 SETTINGS: List[Setting] = [
+    Setting("RASA_HOST", "127.0.0.1", "Interface the Rasa server listens on."),
     Setting("RASA_PORT", "5005", "Port of the Rasa server (web chat, REST channel)."),
-    Setting("ACTIONS_PORT", "5055", "Port of the action server (listens on 127.0.0.1)."),
+    Setting("ACTIONS_HOST", "127.0.0.1", "Interface the action server listens on."),
+    Setting("ACTIONS_PORT", "5055", "Port of the action server."),
     Setting(
         "ACTION_SERVER_URL",
         "http://127.0.0.1:{ACTIONS_PORT}/webhook",

@@ -11,7 +11,8 @@ BIN=${VENV:-.venv}/bin
 eval "$("$BIN/python" -m bot.settings --export)"
 
 mkdir -p var/log
-"$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
+SANIC_HOST="$ACTIONS_HOST" "$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" \
+  >var/log/actions.log 2>&1 &
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true' EXIT
 
@@ -20,9 +21,9 @@ case "$mode" in
     "$BIN/rasa" shell --model models --endpoints endpoints.yml --port "$RASA_PORT"
     ;;
   run)
-    echo "Assistant listening on http://localhost:$RASA_PORT (REST: POST /webhooks/rest/webhook)"
+    echo "Assistant listening on http://$RASA_HOST:$RASA_PORT (REST: POST /webhooks/rest/webhook)"
     "$BIN/rasa" run --model models --endpoints endpoints.yml --credentials credentials.yml \
-      --port "$RASA_PORT"
+      --interface "$RASA_HOST" --port "$RASA_PORT"
     ;;
   *)
     echo "usage: $0 run|shell" >&2

@@ -61,7 +61,7 @@ def running_stack(
             actions = subprocess.Popen(
                 [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
                  "--port", str(actions_port)],
-                cwd=PROJECT_ROOT, env=env,
+                cwd=PROJECT_ROOT, env={**env, "SANIC_HOST": "127.0.0.1"},
                 stdout=open(log_dir / f"actions-{actions_port}.log", "w"),
                 stderr=subprocess.STDOUT,
             )
