@@ -44,8 +44,10 @@ validate: $(STAMP)
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
 # Rasa fingerprints config, domain and data: nothing retrains when nothing changed.
+# Older models are removed; Rasa compares against the newest one.
 train: $(STAMP)
 	$(RASA) train --domain domain --data data --config config.yml --out $(MODEL_DIR)
+	@ls -t $(MODEL_DIR)/*.tar.gz | tail -n +2 | xargs -r rm -f
 
 test-stories: train
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR) \

@@ -1,8 +1,13 @@
-"""Renders the assistant's German responses: citation line and topic buttons.
+"""Renders the assistant's responses: citation, topic buttons, the user's language.
 
 Configured in `endpoints.yml` as `nlg: type: bot.nlg.GuidanceNLG`, so it serves
 `rasa shell`, `rasa run` and every channel. Conversation tests (`rasa test`) compare
 action names and do not use it; tests/bot/test_nlg.py covers it.
+
+A response is rendered in German from the domain, then translated into the reply
+language (bot.reply_language): text and button titles, never payloads, never the
+titles of cited documents. If the language has no pack or the model fails, the German
+text goes out with a short English note. Each message says its `language`.
 """
 
 from __future__ import annotations
@@ -16,9 +21,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.sources import citation_line, sources_for
+from bot.translation import Translator, default_translator
 
 FAQ_RESPONSE_PREFIX = "utter_faq/"
 """Domain responses of the `faq` retrieval intent are named `utter_faq/<topic>`."""
+
+MISSING_LANGUAGE_NOTE = (
+    "(Sorry, your language is not installed here yet, so I am answering in German.)"
+)
+"""Added, in English, when a reply cannot be translated into the user's language."""
 
 
 def topic_payload(topic: str) -> str:
@@ -43,6 +54,18 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         domain = domain or Domain.empty()
         super().__init__(domain.responses)
         self.endpoint_config = endpoint_config
+        self._translator: Optional[Translator] = None
+
+    @property
+    def translator(self) -> Translator:
+        """The translator (built on first use)."""
+        if self._translator is None:
+            self._translator = default_translator()
+        return self._translator
+
+    @translator.setter
+    def translator(self, translator: Translator) -> None:
+        self._translator = translator
 
     def topic_title(self, topic: str) -> Optional[str]:
         """Returns the short title of a FAQ topic, or None for an unknown topic."""

@@ -47,6 +47,23 @@ SETTINGS: List[Setting] = [
         "http://127.0.0.1:{ACTIONS_PORT}/webhook",
         "Where Rasa calls the action server (`endpoints.yml`).",
     ),
+    Setting("BOT_LANGUAGE", "de", "The language the assistant is trained in and thinks in."),
+    Setting(
+        "BOT_LANGUAGES",
+        "en,ar,fa,tr,uk,ru,fr",
+        "User languages whose packs `make models` installs and detection considers.",
+    ),
+    Setting(
+        "LANGUAGE_PACKS_DIR",
+        "argos-packages",
+        "Folder for Argos language packs and their sentence splitters (relative paths "
+        "are inside the project).",
+    ),
+    Setting(
+        "TRANSLATION_CACHE_SIZE",
+        "4096",
+        "How many translated texts are kept in memory per process.",
+    ),
 ]
 
 

@@ -62,3 +62,60 @@ async def test_topics_from_an_action_become_buttons_unknown_ones_are_dropped() -
 
 async def test_unknown_response_gives_none() -> None:
     assert await nlg().generate("utter_gibt_es_nicht", empty_tracker(), "rest") is None
+
+
+# --- translation into the reply language (fixture packs: de<->en, ar<->en) ---------
+
+def tracker_in(language: str | None = None, detected: str | None = None):
+    from rasa.shared.core.events import SlotSet, UserUttered
+
+    events = []
+    if detected:
+        events.append(UserUttered("x", {"name": "greet"}, [], {"language": detected}))
+    if language:
+        events.append(SlotSet("language", language))
+    domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": []}}})
+    return DialogueStateTracker.from_events("user", events, slots=domain.slots)
+
+
+async def test_reply_in_english_translates_text_keeps_terms_and_cited_titles(fixture_packs) -> None:
+    message = await nlg().generate(
+        "utter_faq/integrationsmanager_aufgaben", tracker_in("en"), "rest"
+    )
+    lines = message["text"].split("\n")
+    assert lines[0].startswith(
+        "Integrationsmanagerinnen and Integrationsmanager advise refugees personally."
+    )
+    assert lines[1].startswith("Sources: „Land stellt Integrationskonzept in Brüssel vor“")
+    assert message["language"] == "en"
+
+
+async def test_button_titles_are_translated_payloads_never(fixture_packs) -> None:
+    german = await nlg().generate("utter_help", empty_tracker(), "rest")
+    english = await nlg().generate("utter_help", tracker_in("en"), "rest")
+    assert "Where can I find a language course?" in [b["title"] for b in english["buttons"]]
+    assert [b["payload"] for b in english["buttons"]] == [b["payload"] for b in german["buttons"]]
+    assert "What is the MBE?" in [b["title"] for b in english["buttons"]]
+
+
+async def test_reply_in_arabic_goes_through_the_english_pivot(fixture_packs) -> None:
+    message = await nlg().generate("utter_greet", tracker_in(detected="ar"), "rest")
+    assert message["language"] == "ar"
+    assert message["text"].startswith("مرحبا!")
+    assert "Baden-Württemberg" in message["text"]
+
+
+async def test_language_without_pack_gets_german_with_an_english_note(fixture_packs) -> None:
+    message = await nlg().generate("utter_thank", tracker_in(detected="tr"), "rest")
+    assert message["text"].startswith("Gern geschehen!")
+    assert "your language is not installed" in message["text"]
+    assert message["language"] == "de"
+
+
+def test_explicit_choice_wins_over_detection() -> None:
+    from bot.reply_language import reply_language
+
+    assert reply_language(tracker_in(language="ar", detected="en")) == "ar"
+    assert reply_language(tracker_in(detected="en")) == "en"
+    assert reply_language(tracker_in(detected="und")) == "de"
+    assert reply_language(empty_tracker()) == "de"

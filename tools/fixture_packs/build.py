@@ -449,7 +449,8 @@ def build_pair(code: str, workroot: Path):
                 f"({time.time() - t0:.0f}s, {n_params} params)",
                 flush=True,
             )
-            if best is None or len(failures) < len(best[0]):
+            improved = best is None or len(failures) < len(best[0])
+            if improved:
                 shutil.rmtree(model_dir, ignore_errors=True)
                 cand.rename(model_dir)
                 best = (failures, rnd)
@@ -457,6 +458,8 @@ def build_pair(code: str, workroot: Path):
                 shutil.rmtree(cand, ignore_errors=True)
             if not failures:
                 break
+            if not improved and 1 - len(best[0]) / len(dpairs) >= MIN_EXACT:
+                break  # good enough and no longer improving (usually int8/beam shortcuts)
         failures, rnd = best
         exact = 1 - len(failures) / len(dpairs)
         for s, t, h in failures[:20]:

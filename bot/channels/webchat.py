@@ -1,0 +1,453 @@
+"""The web chat channel: Rasa's socket.io channel plus the chat page on the same origin.
+
+Configured in `credentials.yml`::
+
+    bot.channels.webchat.WebChatInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+      session_persistence: true
+      metadata_key: customData
+
+`rasa run` then serves, besides socket.io on `/socket.io`:
+
+* `/webhooks/webchat/` – the page with the chat widget (built into `web/dist`),
+* `/webhooks/webchat/<file>` – its script and stylesheet,
+* `/webhooks/webchat/config.json` – the socket.io settings the widget needs,
+* `/webhooks/webchat/health` – `{"status": "ok"}`.
+
+Differences from Rasa's `SocketIOInput`:
+
+* one `bot_uttered` event per bot message: `text` (not split at blank lines), `buttons`
+  (`[{title, payload}]`), and when present `language` (ISO 639-1 code of the text) and
+  `sources` (`[{title, publisher, date, url}]`), which the assistant's NLG puts into the
+  message dict (`BotUttered.message()` merges them in, `OutputChannel.send_response`
+  passes them on as keyword arguments);
+* a `bot_typing` event (`{"typing": true/false}`) while a user message is processed;
+* `enter_room` is awaited (it is a coroutine in python-socketio 5.x, which Rasa 3.6 does
+  not await, so persistent sessions lose their replies), and a message also (re)joins
+  its session's room, e.g. right after a reconnect;
+* socket.io only accepts browser connections from the page's own host unless
+  `cors_allowed_origins` says otherwise.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Union
+from urllib.parse import urlsplit
+
+import rasa.shared.utils.io
+from rasa.core.channels.channel import (
+    InputChannel,
+    OutputChannel,
+    UserMessage,
+    decode_bearer_token,
+)
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.paths import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "webchat"
+"""The channel's name: its URL prefix (`/webhooks/webchat/`) and `input_channel`."""
+
+DEFAULT_WEB_DIR = PROJECT_ROOT / "web" / "dist"
+"""Where `npm run build` (Makefile target `web`) puts the page and its assets."""
+
+TYPING_EVENT = "bot_typing"
+"""Event sent with `{"typing": true}` before and `{"typing": false}` after a message."""
+
+MAX_MESSAGE_CHARS = 5000
+"""Longer user messages are ignored (the page allows 1000 characters)."""
+
+ERROR_TEXT = (
+    "Entschuldigung, gerade ist ein technischer Fehler aufgetreten. "
+    "Bitte versuchen Sie es gleich noch einmal."
+)
+"""Sent when the assistant fails on a message, so that the user is not left waiting."""
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+}
+
+
+def normalise_language(value: Any) -> Optional[str]:
+    """Returns a language code as lower-case ISO 639 code ("ar" from "ar-SY"), or None."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code if _LANGUAGE.match(code) else None
+
+
+def _buttons(value: Any) -> List[Dict[str, str]]:
+    buttons = []
+    for button in value or []:
+        if not isinstance(button, dict) or not button.get("title"):
+            continue
+        title = str(button["title"])
+        payload = button.get("payload")
+        buttons.append({"title": title, "payload": str(payload) if payload else title})
+    return buttons
+
+
+def _sources(value: Any) -> List[Dict[str, Optional[str]]]:
+    sources = []
+    for source in value or []:
+        if isinstance(source, dict):
+            entry = source
+        else:  # an object with attributes, e.g. bot.sources.Source
+            entry = {
+                key: getattr(source, key, None) for key in ("title", "publisher", "date", "url")
+            }
+        if not entry.get("title"):
+            continue
+        sources.append(
+            {
+                key: (str(entry[key]) if entry.get(key) is not None else None)
+                for key in ("title", "publisher", "date", "url")
+            }
+        )
+    return sources
+
+
+def bot_message_payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """Returns the one `bot_uttered` event of a bot message, or None when it is empty.
+
+    Args:
+        message: What `BotUttered.message()` gives the output channel: `text`,
+            `buttons` or `quick_replies`, and the NLG's extra keys (`language`,
+            `sources`); `image`, `attachment`, `custom` and `elements` pass through.
+
+    Returns:
+        `{"id", "text", "buttons"}` plus `language` and `sources` when present.
+    """
+    text = message.get("text") or ""
+    payload: Dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "text": str(text),
+        "buttons": _buttons(message.get("buttons") or message.get("quick_replies")),
+    }
+    language = normalise_language(message.get("language"))
+    if language:
+        payload["language"] = language
+    sources = _sources(message.get("sources"))
+    if sources:
+        payload["sources"] = sources
+    for key in ("image", "attachment", "custom", "elements"):
+        if message.get(key):
+            payload[key] = message[key]
+    if not payload["text"] and len(payload) == 3 and not payload["buttons"]:
+        return None
+    return payload
+
+
+def same_host_origin(origin: Optional[str], environ: Dict[str, Any]) -> bool:
+    """Allows socket.io connections from pages of the server's own host (any scheme)."""
+    if not origin:
+        return True
+    hosts = {
+        value.split(",")[0].strip().lower()
+        for value in (environ.get("HTTP_HOST"), environ.get("HTTP_X_FORWARDED_HOST"))
+        if value
+    }
+    return urlsplit(origin).netloc.lower() in hosts
+
+
+async def _maybe_await(result: Any) -> None:
+    if inspect.isawaitable(result):
+        await result
+
+
+class WebChatOutput(SocketIOOutput):
+    """Sends each bot message as one `bot_uttered` event to the conversation's room."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Returns the channel's name."""
+        return CHANNEL_NAME
+
+    def __init__(
+        self, sio: AsyncServer, bot_message_evt: str, namespace: Optional[str] = None
+    ) -> None:
+        """Creates the output channel.
+
+        Args:
+            sio: The socket.io server.
+            bot_message_evt: The event bot messages are sent as.
+            namespace: The socket.io namespace, None for the default one.
+        """
+        super().__init__(sio, bot_message_evt)
+        self.namespace = namespace
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        await self.sio.emit(
+            self.bot_message_evt, response, room=socket_id, namespace=self.namespace
+        )
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Sends a bot message as one event with all its parts."""
+        payload = bot_message_payload(dict(message))
+        if payload is not None:
+            await self._send_message(recipient_id, payload)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Sends a text (with the message's other keys) as one event."""
+        await self.send_response(recipient_id, {**kwargs, "text": text})
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: str,
+        text: str,
+        buttons: List[Dict[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        """Sends a text with its buttons as one event."""
+        await self.send_response(recipient_id, {**kwargs, "text": text, "buttons": buttons})
+
+    async def send_quick_replies(
+        self,
+        recipient_id: str,
+        text: str,
+        quick_replies: List[Dict[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        """Sends a text with quick replies (as buttons) as one event."""
+        await self.send_response(recipient_id, {**kwargs, "text": text, "buttons": quick_replies})
+
+
+class WebChatInput(SocketIOInput):
+    """Rasa's socket.io channel that also serves the chat page (see module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Returns the channel's name, which is also its URL prefix."""
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """Creates the channel from its `credentials.yml` section.
+
+        Besides the settings of Rasa's socket.io channel it reads `web_dir` (the built
+        page, default `web/dist`) and `cors_allowed_origins` (default: the page's own host).
+        """
+        credentials = credentials or {}
+        return cls(
+            user_message_evt=credentials.get("user_message_evt", "user_uttered"),
+            bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
+            namespace=credentials.get("namespace"),
+            session_persistence=credentials.get("session_persistence", False),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+            jwt_key=credentials.get("jwt_key"),
+            jwt_method=credentials.get("jwt_method", "HS256"),
+            metadata_key=credentials.get("metadata_key", "metadata"),
+            web_dir=credentials.get("web_dir"),
+            cors_allowed_origins=credentials.get("cors_allowed_origins"),
+        )
+
+    def __init__(
+        self,
+        *args: Any,
+        web_dir: Optional[Union[str, Path]] = None,
+        cors_allowed_origins: Optional[Union[str, Iterable[str]]] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Creates the channel.
+
+        Args:
+            *args: Arguments of `SocketIOInput`.
+            web_dir: The folder with the built page; `web/dist` of the project when None.
+            cors_allowed_origins: Origins allowed to connect to socket.io ("*" for any);
+                None allows only pages from the server's own host.
+            **kwargs: Keyword arguments of `SocketIOInput`.
+        """
+        super().__init__(*args, **kwargs)
+        self.web_dir = Path(web_dir) if web_dir else DEFAULT_WEB_DIR
+        if cors_allowed_origins is None or isinstance(cors_allowed_origins, str):
+            self.cors_allowed_origins = cors_allowed_origins
+        else:
+            self.cors_allowed_origins = list(cors_allowed_origins)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Returns the output channel for messages not triggered by a user message."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return WebChatOutput(self.sio, self.bot_message_evt, self.namespace)
+
+    def client_config(self) -> Dict[str, Any]:
+        """Returns the settings the widget needs (served as `config.json`)."""
+        return {
+            "socketPath": self.socketio_path,
+            "namespace": self.namespace,
+            "userMessageEvent": self.user_message_evt,
+            "botMessageEvent": self.bot_message_evt,
+            "typingEvent": TYPING_EVENT,
+            "metadataKey": self.metadata_key,
+            "sessionPersistence": bool(self.session_persistence),
+        }
+
+    # --- static page -------------------------------------------------------------------
+
+    @staticmethod
+    def _headers(request: Request) -> Dict[str, str]:
+        host = request.host
+        return {
+            "Content-Security-Policy": (
+                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                "img-src 'self' data:; "
+                f"connect-src 'self' ws://{host} wss://{host}; "
+                "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                "frame-ancestors 'self'"
+            ),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-cache",
+        }
+
+    async def _serve_file(self, request: Request, name: str) -> HTTPResponse:
+        root = self.web_dir.resolve()
+        path = (root / name).resolve()
+        if root not in path.parents or not path.is_file():
+            if name == "index.html":
+                return response.text(
+                    "The web chat is not built yet: run `make web` "
+                    "(or `npm ci && npm run build` in web/).",
+                    status=503,
+                )
+            return response.text("Not found", status=404)
+        content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+        return response.raw(
+            path.read_bytes(), content_type=content_type, headers=self._headers(request)
+        )
+
+    # --- blueprint ---------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Defines the socket.io server and the page's routes."""
+        cors = (
+            self.cors_allowed_origins if self.cors_allowed_origins is not None else same_host_origin
+        )
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=cors)
+        webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        self.sio = sio
+        namespace = self.namespace
+
+        @webchat.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            if not request.path.endswith("/"):
+                # relative asset URLs need the trailing slash
+                query = f"?{request.query_string}" if request.query_string else ""
+                return response.redirect(f"{request.path}/{query}")
+            return await self._serve_file(request, "index.html")
+
+        @webchat.route("/health", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webchat.route("/config.json", methods=["GET"])
+        async def config(request: Request) -> HTTPResponse:
+            return response.json(self.client_config(), headers={"Cache-Control": "no-cache"})
+
+        @webchat.route("/<name:path>", methods=["GET"])
+        async def asset(request: Request, name: str) -> HTTPResponse:
+            if not name:  # `/webhooks/webchat/` can arrive here with an empty name
+                return await page(request)
+            return await self._serve_file(request, name)
+
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: str, environ: Dict, auth: Optional[Dict]) -> bool:
+            if not self.jwt_key:
+                return True
+            token = auth.get("token") if isinstance(auth, dict) else None
+            payload = None
+            if token:
+                payload = decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
+            return bool(payload)
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: str, data: Optional[Dict]) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            if not isinstance(requested, str) or not _SESSION_ID.match(requested):
+                requested = uuid.uuid4().hex
+            if self.session_persistence:
+                await _maybe_await(sio.enter_room(sid, requested, namespace=namespace))
+            await sio.emit("session_confirm", requested, room=sid, namespace=namespace)
+            logger.debug(f"Web chat client {sid} joined session {requested}.")
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            text = data.get("message", "")
+            if not isinstance(text, str) or len(text) > MAX_MESSAGE_CHARS:
+                logger.warning(f"Web chat client {sid} sent an invalid or too long message.")
+                return
+            if self.session_persistence:
+                session_id = data.get("session_id")
+                if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
+                    rasa.shared.utils.io.raise_warning(
+                        "A web chat message without a valid session_id was ignored. "
+                        "Clients request one with the `session_request` event."
+                    )
+                    return
+                # joining is idempotent; it covers a message sent right after a reconnect
+                await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
+                sender_id = session_id
+            else:
+                sender_id = sid
+
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            if "language" in metadata:
+                language = normalise_language(metadata["language"])
+                metadata = {k: v for k, v in metadata.items() if k != "language"}
+                if language:
+                    metadata["language"] = language
+
+            output_channel = WebChatOutput(sio, self.bot_message_evt, namespace)
+            message = UserMessage(
+                text,
+                output_channel,
+                sender_id,
+                input_channel=self.name(),
+                metadata=metadata,
+            )
+            await sio.emit(TYPING_EVENT, {"typing": True}, room=sender_id, namespace=namespace)
+            try:
+                await on_new_message(message)
+            except Exception:  # the user must not wait for an answer that never comes
+                logger.exception(f"The assistant failed on a web chat message of {sender_id}.")
+                await output_channel.send_response(
+                    sender_id, {"text": ERROR_TEXT, "language": "de"}
+                )
+            finally:
+                await sio.emit(TYPING_EVENT, {"typing": False}, room=sender_id, namespace=namespace)
+
+        return webchat

@@ -1,0 +1,270 @@
+// The languages the widget offers and the widget's own labels in each of them.
+// Page content stays German; the widget follows the language the user chose.
+
+export interface Language {
+  /** ISO 639-1 code, sent as `customData.language` and in `/choose_language`. */
+  code: string;
+  /** The language's name in the language itself. */
+  name: string;
+}
+
+export const LANGUAGES: readonly Language[] = [
+  { code: "de", name: "Deutsch" },
+  { code: "en", name: "English" },
+  { code: "ar", name: "العربية" },
+  { code: "fa", name: "فارسی" },
+  { code: "tr", name: "Türkçe" },
+  { code: "uk", name: "Українська" },
+  { code: "ru", name: "Русский" },
+  { code: "fr", name: "Français" },
+];
+
+/** The language of the page and of bot messages that name none. */
+export const DEFAULT_LANGUAGE = "de";
+
+const RTL_LANGUAGES = new Set(["ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"]);
+
+/** Returns the writing direction of a language code ("rtl" for Arabic, Persian …). */
+export function directionOf(code: string): "rtl" | "ltr" {
+  return RTL_LANGUAGES.has(code.toLowerCase().split("-")[0]) ? "rtl" : "ltr";
+}
+
+export function isSupported(code: unknown): code is string {
+  return typeof code === "string" && LANGUAGES.some((l) => l.code === code);
+}
+
+export function languageName(code: string): string {
+  return LANGUAGES.find((l) => l.code === code)?.name ?? code;
+}
+
+export interface Strings {
+  title: string;
+  language: string;
+  privacy: string;
+  hint: string;
+  inputLabel: string;
+  placeholder: string;
+  send: string;
+  human: string;
+  /** Shown as the user's message when the "talk to a human" button is used. */
+  handoffText: string;
+  clear: string;
+  typing: string;
+  you: string;
+  bot: string;
+  source: string;
+  sources: string;
+  undated: string;
+  connecting: string;
+  offline: string;
+  log: string;
+  quickReplies: string;
+  newWindow: string;
+}
+
+const de: Strings = {
+  title: "Chat: Fragen zur Integration",
+  language: "Sprache",
+  privacy:
+    "Bitte keine persönlichen Daten eingeben – zum Beispiel keinen Namen, keine Adresse und kein Aktenzeichen. Der Chat ist ein Computerprogramm. Er gibt allgemeine Auskünfte, keine Beratung im Einzelfall.",
+  hint: "Schreiben Sie Ihre Frage, zum Beispiel „Wo finde ich einen Deutschkurs?“, oder „Hilfe“ für eine Liste der Themen.",
+  inputLabel: "Ihre Frage",
+  placeholder: "Schreiben Sie Ihre Frage …",
+  send: "Senden",
+  human: "Mit einem Menschen sprechen",
+  handoffText: "Ich möchte mit einem Menschen sprechen",
+  clear: "Gespräch löschen",
+  typing: "Der Assistent schreibt …",
+  you: "Sie",
+  bot: "Assistent",
+  source: "Quelle",
+  sources: "Quellen",
+  undated: "ohne Datum",
+  connecting: "Verbindung wird hergestellt …",
+  offline: "Keine Verbindung zum Server. Neuer Versuch läuft …",
+  log: "Chatverlauf",
+  quickReplies: "Antwortvorschläge",
+  newWindow: "(öffnet in neuem Fenster)",
+};
+
+const en: Strings = {
+  title: "Chat: questions about integration",
+  language: "Language",
+  privacy:
+    "Please do not enter personal data – for example no name, no address and no file number. This chat is a computer program. It gives general information, not advice on individual cases.",
+  hint: "Type your question, for example “Where can I find a German course?”, or “Help” for a list of topics.",
+  inputLabel: "Your question",
+  placeholder: "Type your question …",
+  send: "Send",
+  human: "Talk to a person",
+  handoffText: "I want to talk to a human.",
+  clear: "Delete conversation",
+  typing: "The assistant is typing …",
+  you: "You",
+  bot: "Assistant",
+  source: "Source",
+  sources: "Sources",
+  undated: "undated",
+  connecting: "Connecting …",
+  offline: "No connection to the server. Trying again …",
+  log: "Chat history",
+  quickReplies: "Suggested replies",
+  newWindow: "(opens in a new window)",
+};
+
+const ar: Strings = {
+  title: "محادثة: أسئلة حول الاندماج",
+  language: "اللغة",
+  privacy:
+    "يرجى عدم إدخال بيانات شخصية – مثل الاسم أو العنوان أو رقم الملف. هذه المحادثة برنامج حاسوبي. تقدّم معلومات عامة، وليس استشارة في الحالات الفردية.",
+  hint: "اكتب سؤالك، مثلًا «أين أجد دورة لغة ألمانية؟»، أو «مساعدة» لعرض قائمة المواضيع.",
+  inputLabel: "سؤالك",
+  placeholder: "اكتب سؤالك …",
+  send: "إرسال",
+  human: "التحدث مع إنسان",
+  handoffText: "أريد التحدث مع إنسان.",
+  clear: "حذف المحادثة",
+  typing: "المساعد يكتب …",
+  you: "أنت",
+  bot: "المساعد",
+  source: "المصدر",
+  sources: "المصادر",
+  undated: "بدون تاريخ",
+  connecting: "جارٍ الاتصال …",
+  offline: "لا يوجد اتصال بالخادم. جارٍ إعادة المحاولة …",
+  log: "سجل المحادثة",
+  quickReplies: "ردود مقترحة",
+  newWindow: "(يفتح في نافذة جديدة)",
+};
+
+const fa: Strings = {
+  title: "گفتگو: پرسش‌هایی درباره ادغام",
+  language: "زبان",
+  privacy:
+    "لطفاً اطلاعات شخصی وارد نکنید – مثلاً نام، نشانی یا شماره پرونده. این گفتگو یک برنامه رایانه‌ای است. اطلاعات کلی می‌دهد، نه مشاوره برای موارد شخصی.",
+  hint: "پرسش خود را بنویسید، مثلاً «کجا می‌توانم کلاس زبان آلمانی پیدا کنم؟»، یا «کمک» برای فهرست موضوع‌ها.",
+  inputLabel: "پرسش شما",
+  placeholder: "پرسش خود را بنویسید …",
+  send: "ارسال",
+  human: "گفتگو با یک انسان",
+  handoffText: "می‌خواهم با یک انسان صحبت کنم.",
+  clear: "پاک کردن گفتگو",
+  typing: "دستیار در حال نوشتن است …",
+  you: "شما",
+  bot: "دستیار",
+  source: "منبع",
+  sources: "منابع",
+  undated: "بدون تاریخ",
+  connecting: "در حال اتصال …",
+  offline: "اتصال به سرور برقرار نیست. تلاش دوباره …",
+  log: "تاریخچه گفتگو",
+  quickReplies: "پاسخ‌های پیشنهادی",
+  newWindow: "(در پنجره جدید باز می‌شود)",
+};
+
+const tr: Strings = {
+  title: "Sohbet: Uyum hakkında sorular",
+  language: "Dil",
+  privacy:
+    "Lütfen kişisel bilgilerinizi girmeyin – örneğin adınızı, adresinizi veya dosya numaranızı. Bu sohbet bir bilgisayar programıdır. Genel bilgi verir, kişisel durumlar için danışmanlık yapmaz.",
+  hint: "Sorunuzu yazın, örneğin „Almanca kursunu nerede bulabilirim?“ ya da konuların listesi için „Yardım“.",
+  inputLabel: "Sorunuz",
+  placeholder: "Sorunuzu yazın …",
+  send: "Gönder",
+  human: "Bir insanla konuşmak",
+  handoffText: "Bir insanla konuşmak istiyorum.",
+  clear: "Sohbeti sil",
+  typing: "Asistan yazıyor …",
+  you: "Siz",
+  bot: "Asistan",
+  source: "Kaynak",
+  sources: "Kaynaklar",
+  undated: "tarihsiz",
+  connecting: "Bağlanıyor …",
+  offline: "Sunucuya bağlantı yok. Yeniden deneniyor …",
+  log: "Sohbet geçmişi",
+  quickReplies: "Yanıt önerileri",
+  newWindow: "(yeni pencerede açılır)",
+};
+
+const uk: Strings = {
+  title: "Чат: питання про інтеграцію",
+  language: "Мова",
+  privacy:
+    "Будь ласка, не вводьте особисті дані – наприклад, ім’я, адресу чи номер справи. Цей чат – комп’ютерна програма. Він надає загальну інформацію, а не консультацію щодо окремих випадків.",
+  hint: "Напишіть своє питання, наприклад «Де знайти курс німецької мови?», або «Допомога», щоб побачити список тем.",
+  inputLabel: "Ваше питання",
+  placeholder: "Напишіть своє питання …",
+  send: "Надіслати",
+  human: "Поговорити з людиною",
+  handoffText: "Я хочу поговорити з людиною.",
+  clear: "Видалити розмову",
+  typing: "Асистент пише …",
+  you: "Ви",
+  bot: "Асистент",
+  source: "Джерело",
+  sources: "Джерела",
+  undated: "без дати",
+  connecting: "З’єднання …",
+  offline: "Немає з’єднання із сервером. Повторна спроба …",
+  log: "Історія чату",
+  quickReplies: "Варіанти відповідей",
+  newWindow: "(відкривається в новому вікні)",
+};
+
+const ru: Strings = {
+  title: "Чат: вопросы об интеграции",
+  language: "Язык",
+  privacy:
+    "Пожалуйста, не вводите личные данные – например, имя, адрес или номер дела. Этот чат – компьютерная программа. Он даёт общую информацию, а не консультацию по личным вопросам.",
+  hint: "Напишите свой вопрос, например «Где найти курс немецкого языка?», или «Помощь», чтобы увидеть список тем.",
+  inputLabel: "Ваш вопрос",
+  placeholder: "Напишите свой вопрос …",
+  send: "Отправить",
+  human: "Поговорить с человеком",
+  handoffText: "Я хочу поговорить с человеком.",
+  clear: "Удалить разговор",
+  typing: "Ассистент пишет …",
+  you: "Вы",
+  bot: "Ассистент",
+  source: "Источник",
+  sources: "Источники",
+  undated: "без даты",
+  connecting: "Подключение …",
+  offline: "Нет соединения с сервером. Повторная попытка …",
+  log: "История чата",
+  quickReplies: "Варианты ответов",
+  newWindow: "(открывается в новом окне)",
+};
+
+const fr: Strings = {
+  title: "Chat : questions sur l’intégration",
+  language: "Langue",
+  privacy:
+    "Merci de ne pas saisir de données personnelles – par exemple pas de nom, pas d’adresse, pas de numéro de dossier. Ce chat est un programme informatique. Il donne des informations générales, pas de conseil sur un cas individuel.",
+  hint: "Écrivez votre question, par exemple « Où trouver un cours d’allemand ? », ou « Aide » pour la liste des thèmes.",
+  inputLabel: "Votre question",
+  placeholder: "Écrivez votre question …",
+  send: "Envoyer",
+  human: "Parler à une personne",
+  handoffText: "Je voudrais parler à une personne.",
+  clear: "Effacer la conversation",
+  typing: "L’assistant écrit …",
+  you: "Vous",
+  bot: "Assistant",
+  source: "Source",
+  sources: "Sources",
+  undated: "sans date",
+  connecting: "Connexion …",
+  offline: "Pas de connexion au serveur. Nouvelle tentative …",
+  log: "Historique du chat",
+  quickReplies: "Suggestions de réponse",
+  newWindow: "(s’ouvre dans une nouvelle fenêtre)",
+};
+
+const STRINGS: Record<string, Strings> = { de, en, ar, fa, tr, uk, ru, fr };
+
+/** Returns the widget labels for a language, German when there are none. */
+export function stringsFor(code: string): Strings {
+  return STRINGS[code] ?? de;
+}

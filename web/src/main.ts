@@ -1,0 +1,407 @@
+// The web chat: connects to the assistant's socket.io channel (bot.channels.webchat) on
+// the page's own origin, keeps the conversation in localStorage and renders it.
+//
+// Protocol (Rasa's socket.io channel):
+//   client → session_request {session_id}        server → session_confirm "<id>"
+//   client → user_uttered {message, session_id, customData: {language?}}
+//   server → bot_uttered {text, buttons?, language?, sources?}   (one event per message)
+//   server → bot_typing {typing: boolean}   (while the assistant works on a message)
+
+import { io, type Socket } from "socket.io-client";
+import {
+  DEFAULT_LANGUAGE,
+  LANGUAGES,
+  directionOf,
+  isSupported,
+  languageName,
+  stringsFor,
+  type Strings,
+} from "./i18n";
+import { renderMessage } from "./render";
+import {
+  KEYS,
+  appendToHistory,
+  clearHistory,
+  loadHistory,
+  loadLanguage,
+  loadSession,
+  newId,
+  saveLanguage,
+  saveSession,
+  toButtons,
+  toSources,
+  type Button,
+  type ChatMessage,
+} from "./store";
+
+interface Config {
+  socketPath: string;
+  namespace: string | null;
+  userMessageEvent: string;
+  botMessageEvent: string;
+  typingEvent: string;
+  metadataKey: string;
+}
+
+const DEFAULT_CONFIG: Config = {
+  socketPath: "/socket.io",
+  namespace: null,
+  userMessageEvent: "user_uttered",
+  botMessageEvent: "bot_uttered",
+  typingEvent: "bot_typing",
+  metadataKey: "customData",
+};
+
+/** The indicator goes away at the latest after this long without an answer. */
+const TYPING_TIMEOUT_MS = 60_000;
+/** Short disconnects (a reload of the server) are not worth a warning. */
+const OFFLINE_NOTICE_DELAY_MS = 1_500;
+
+async function loadConfig(): Promise<Config> {
+  try {
+    const response = await fetch("config.json", { cache: "no-store" });
+    if (!response.ok) return DEFAULT_CONFIG;
+    const data = (await response.json()) as Partial<Config>;
+    return { ...DEFAULT_CONFIG, ...data };
+  } catch {
+    return DEFAULT_CONFIG;
+  }
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`web chat: #${id} is missing in the page`);
+  return node as T;
+}
+
+class WebChat {
+  private readonly root = byId<HTMLElement>("chat");
+  private readonly log = byId<HTMLElement>("chat-log");
+  private readonly messages = byId<HTMLElement>("chat-messages");
+  private readonly form = byId<HTMLFormElement>("chat-form");
+  private readonly input = byId<HTMLInputElement>("chat-input");
+  private readonly typing = byId<HTMLElement>("chat-typing");
+  private readonly status = byId<HTMLElement>("chat-status");
+  private readonly langToggle = byId<HTMLButtonElement>("lang-toggle");
+  private readonly langCurrent = byId<HTMLElement>("lang-current");
+  private readonly langList = byId<HTMLElement>("lang-list");
+  private readonly handoff = byId<HTMLButtonElement>("chat-handoff");
+  private readonly clear = byId<HTMLButtonElement>("chat-clear");
+
+  private socket: Socket | null = null;
+  private sessionId: string | null = loadSession();
+  private sessionReady = false;
+  private pending: { message: string; metadata: Record<string, string> }[] = [];
+  /** The language the user chose explicitly; null until they do. */
+  private chosenLanguage: string | null = null;
+  private rendered = new Set<string>();
+  private waiting = false;
+  private serverTyping = false;
+  private typingTimer: number | undefined;
+  private offlineTimer: number | undefined;
+  private connection: "connecting" | "online" | "offline" = "connecting";
+
+  constructor(private readonly config: Config) {
+    const stored = loadLanguage();
+    this.chosenLanguage = isSupported(stored) ? stored : null;
+  }
+
+  get uiLanguage(): string {
+    return this.chosenLanguage ?? DEFAULT_LANGUAGE;
+  }
+
+  get strings(): Strings {
+    return stringsFor(this.uiLanguage);
+  }
+
+  start(): void {
+    this.buildLanguageList();
+    this.applyStrings();
+    this.renderHistory(loadHistory());
+    this.bindUi();
+    this.connect();
+    this.root.classList.add("chat--ready");
+  }
+
+  // --- UI ---------------------------------------------------------------------------
+
+  private applyStrings(): void {
+    const strings = this.strings;
+    this.root.lang = this.uiLanguage;
+    this.root.dir = directionOf(this.uiLanguage);
+    this.root.querySelectorAll<HTMLElement>("[data-i18n]").forEach((node) => {
+      const key = node.dataset.i18n as keyof Strings;
+      if (key in strings) node.textContent = strings[key];
+    });
+    this.input.placeholder = strings.placeholder;
+    this.log.setAttribute("aria-label", strings.log);
+    this.langCurrent.textContent = languageName(this.uiLanguage);
+    this.langCurrent.lang = this.uiLanguage;
+    this.langList.querySelectorAll<HTMLButtonElement>("button").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.language === this.uiLanguage));
+    });
+    this.updateStatus();
+  }
+
+  private buildLanguageList(): void {
+    this.langList.replaceChildren();
+    for (const language of LANGUAGES) {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "lang-option";
+      button.lang = language.code;
+      button.dir = directionOf(language.code);
+      button.dataset.language = language.code;
+      button.textContent = language.name;
+      button.addEventListener("click", () => this.chooseLanguage(language.code));
+      item.append(button);
+      this.langList.append(item);
+    }
+  }
+
+  private setLanguageListOpen(open: boolean, focusToggle = false): void {
+    this.langList.hidden = !open;
+    this.langToggle.setAttribute("aria-expanded", String(open));
+    if (open) {
+      const current = this.langList.querySelector<HTMLButtonElement>('[aria-pressed="true"]');
+      (current ?? this.langList.querySelector<HTMLButtonElement>("button"))?.focus();
+    } else if (focusToggle) {
+      this.langToggle.focus();
+    }
+  }
+
+  private bindUi(): void {
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.input.value.trim();
+      if (!text) return;
+      this.input.value = "";
+      this.send(text, text);
+      this.input.focus();
+    });
+    this.langToggle.addEventListener("click", () => {
+      this.setLanguageListOpen(this.langList.hidden);
+    });
+    this.langList.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        this.setLanguageListOpen(false, true);
+      }
+    });
+    document.addEventListener("click", (event) => {
+      const target = event.target as Node;
+      if (!this.langList.hidden && !this.langList.contains(target) && !this.langToggle.contains(target)) {
+        this.setLanguageListOpen(false);
+      }
+    });
+    this.handoff.addEventListener("click", () => {
+      this.send("/human_handoff", this.strings.handoffText, this.uiLanguage);
+    });
+    this.clear.addEventListener("click", () => this.clearConversation());
+    // Another tab of the same conversation changed the stored state.
+    window.addEventListener("storage", (event) => {
+      if (event.key === KEYS.history) this.renderHistory(loadHistory());
+      if (event.key === KEYS.language) {
+        const code = loadLanguage();
+        this.chosenLanguage = isSupported(code) ? code : null;
+        this.applyStrings();
+      }
+      if (event.key === KEYS.session && event.newValue !== this.sessionId) {
+        this.sessionId = event.newValue;
+        this.requestSession();
+      }
+    });
+  }
+
+  private chooseLanguage(code: string): void {
+    this.chosenLanguage = code;
+    saveLanguage(code);
+    this.applyStrings();
+    this.setLanguageListOpen(false, true);
+    this.send(`/choose_language${JSON.stringify({ language: code })}`, languageName(code), code);
+  }
+
+  private clearConversation(): void {
+    clearHistory();
+    this.renderHistory([]);
+    // A new conversation gets a new session id: the server forgets nothing it did not
+    // get, and the next visitor on a shared computer does not continue this one.
+    this.sessionId = null;
+    saveSession(null);
+    this.setWaiting(false);
+    this.requestSession();
+    this.input.focus();
+  }
+
+  private renderHistory(history: ChatMessage[]): void {
+    const ids = new Set(history.map((m) => m.id));
+    const stale = [...this.rendered].some((id) => !ids.has(id));
+    if (stale) {
+      this.messages.replaceChildren();
+      this.rendered.clear();
+    }
+    for (const message of history) this.show(message);
+  }
+
+  private show(message: ChatMessage): void {
+    if (this.rendered.has(message.id)) return;
+    this.rendered.add(message.id);
+    const node = renderMessage(message, this.strings, this.uiLanguage, (button) =>
+      this.onButton(button, message.language),
+    );
+    this.messages.append(node);
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private add(message: ChatMessage): void {
+    appendToHistory(message);
+    this.show(message);
+  }
+
+  private onButton(button: Button, language: string | undefined): void {
+    this.send(button.payload, button.title, language);
+  }
+
+  private setWaiting(waiting: boolean): void {
+    this.waiting = waiting;
+    if (!waiting) this.serverTyping = false;
+    window.clearTimeout(this.typingTimer);
+    if (waiting) {
+      this.typingTimer = window.setTimeout(() => this.setWaiting(false), TYPING_TIMEOUT_MS);
+    }
+    this.updateTyping();
+  }
+
+  private updateTyping(): void {
+    const show = this.waiting || this.serverTyping;
+    this.typing.hidden = !show;
+    this.root.setAttribute("aria-busy", String(show));
+  }
+
+  private setConnection(state: "connecting" | "online" | "offline"): void {
+    this.connection = state;
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    this.status.hidden = this.connection === "online";
+    this.status.textContent =
+      this.connection === "online"
+        ? ""
+        : this.connection === "offline"
+          ? this.strings.offline
+          : this.strings.connecting;
+  }
+
+  // --- messages ---------------------------------------------------------------------
+
+  /**
+   * Shows the user's message and sends it.
+   * @param message what the assistant gets (text or a /intent payload)
+   * @param display what the conversation shows
+   * @param language the language of `display`, when known
+   */
+  private send(message: string, display: string, language?: string): void {
+    const shown: ChatMessage = { id: newId(), from: "user", text: display };
+    if (language) shown.language = language;
+    this.add(shown);
+    const metadata: Record<string, string> = {};
+    if (this.chosenLanguage) metadata.language = this.chosenLanguage;
+    this.pending.push({ message, metadata });
+    this.setWaiting(true);
+    this.flush();
+  }
+
+  private flush(): void {
+    if (!this.socket?.connected || !this.sessionReady || !this.sessionId) return;
+    for (const item of this.pending.splice(0)) {
+      this.socket.emit(this.config.userMessageEvent, {
+        message: item.message,
+        session_id: this.sessionId,
+        [this.config.metadataKey]: item.metadata,
+      });
+    }
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== "object" || data === null) return;
+    const d = data as Record<string, unknown>;
+    const text = typeof d.text === "string" ? d.text : "";
+    const buttons = toButtons(d.buttons ?? d.quick_replies);
+    const sources = toSources(d.sources);
+    if (!text && !buttons.length) return;
+    const message: ChatMessage = {
+      id: typeof d.id === "string" && d.id ? d.id : newId(),
+      from: "bot",
+      text,
+    };
+    if (typeof d.language === "string" && /^[a-z]{2,3}$/.test(d.language)) {
+      message.language = d.language;
+    }
+    if (buttons.length) message.buttons = buttons;
+    if (sources.length) message.sources = sources;
+    this.waiting = false;
+    this.updateTyping();
+    this.add(message);
+  }
+
+  // --- connection -------------------------------------------------------------------
+
+  private connect(): void {
+    const options = { path: this.config.socketPath, autoConnect: false };
+    const ns = this.config.namespace ? `/${this.config.namespace.replace(/^\//, "")}` : undefined;
+    const socket = ns ? io(ns, options) : io(options);
+    this.socket = socket;
+
+    socket.on("connect", () => {
+      window.clearTimeout(this.offlineTimer);
+      this.requestSession();
+    });
+    socket.on("session_confirm", (id: unknown) => {
+      if (typeof id !== "string" || !id) return;
+      this.sessionId = id;
+      saveSession(id);
+      this.sessionReady = true;
+      this.setConnection("online");
+      this.flush();
+    });
+    socket.on("disconnect", () => {
+      this.sessionReady = false;
+      this.serverTyping = false;
+      this.updateTyping();
+      this.setConnection("connecting");
+      window.clearTimeout(this.offlineTimer);
+      this.offlineTimer = window.setTimeout(() => {
+        if (!socket.connected) this.setConnection("offline");
+      }, OFFLINE_NOTICE_DELAY_MS);
+    });
+    socket.on(this.config.botMessageEvent, (data: unknown) => this.receive(data));
+    socket.on(this.config.typingEvent, (data: unknown) => {
+      const typing = typeof data === "object" && data !== null && (data as { typing?: unknown }).typing === true;
+      this.serverTyping = typing;
+      if (!typing) this.setWaiting(false);
+      else this.updateTyping();
+    });
+    socket.connect();
+  }
+
+  /** Asks for the stored session (or a new one); also after every reconnect. */
+  private requestSession(): void {
+    this.sessionReady = false;
+    if (this.socket?.connected) {
+      this.socket.emit("session_request", { session_id: this.sessionId });
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  new WebChat(config).start();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => void main());
+} else {
+  void main();
+}

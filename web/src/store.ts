@@ -1,0 +1,158 @@
+// What the widget keeps in the browser's localStorage so that a conversation survives a
+// page reload: the socket.io session id, the chosen language and the messages.
+// Nothing leaves the browser except what the user sends to the assistant.
+
+export interface Button {
+  title: string;
+  payload: string;
+}
+
+export interface Source {
+  title: string;
+  publisher: string | null;
+  date: string | null;
+  url: string | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  from: "user" | "bot";
+  text: string;
+  /** ISO 639-1 code of the text, when known. */
+  language?: string;
+  buttons?: Button[];
+  sources?: Source[];
+}
+
+const PREFIX = "integrationslotse-webchat:v1:";
+export const KEYS = {
+  session: PREFIX + "session",
+  language: PREFIX + "language",
+  history: PREFIX + "history",
+} as const;
+
+/** At most this many messages are kept; older ones are dropped. */
+export const MAX_MESSAGES = 200;
+
+const memory = new Map<string, string>();
+
+function read(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return memory.get(key) ?? null; // storage blocked (privacy settings): keep in memory
+  }
+}
+
+function write(key: string, value: string | null): void {
+  try {
+    if (value === null) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, value);
+  } catch {
+    if (value === null) memory.delete(key);
+    else memory.set(key, value);
+  }
+}
+
+export function loadSession(): string | null {
+  return read(KEYS.session);
+}
+
+export function saveSession(id: string | null): void {
+  write(KEYS.session, id);
+}
+
+export function loadLanguage(): string | null {
+  return read(KEYS.language);
+}
+
+export function saveLanguage(code: string | null): void {
+  write(KEYS.language, code);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+/** Checks and normalises buttons from the server or from storage. */
+export function toButtons(value: unknown): Button[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null)
+    .filter((b) => isString(b.title) && b.title !== "")
+    .map((b) => ({
+      title: b.title as string,
+      payload: isString(b.payload) && b.payload !== "" ? b.payload : (b.title as string),
+    }));
+}
+
+/** Checks and normalises sources from the server or from storage. */
+export function toSources(value: unknown): Source[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null)
+    .filter((s) => isString(s.title) && s.title !== "")
+    .map((s) => ({
+      title: s.title as string,
+      publisher: optionalString(s.publisher),
+      date: optionalString(s.date),
+      url: optionalString(s.url),
+    }));
+}
+
+/** Checks one stored or received message; returns null for anything malformed. */
+export function toMessage(value: unknown): ChatMessage | null {
+  if (typeof value !== "object" || value === null) return null;
+  const m = value as Record<string, unknown>;
+  if (!isString(m.id) || (m.from !== "user" && m.from !== "bot") || !isString(m.text)) {
+    return null;
+  }
+  const message: ChatMessage = { id: m.id, from: m.from, text: m.text };
+  if (isString(m.language) && /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(m.language)) {
+    message.language = m.language;
+  }
+  const buttons = toButtons(m.buttons);
+  if (buttons.length) message.buttons = buttons;
+  const sources = toSources(m.sources);
+  if (sources.length) message.sources = sources;
+  return message;
+}
+
+export function loadHistory(): ChatMessage[] {
+  const raw = read(KEYS.history);
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed)) return [];
+    return parsed.map(toMessage).filter((m): m is ChatMessage => m !== null);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Adds a message to the stored history (read–modify–write, so that two tabs of the same
+ * conversation do not overwrite each other's messages) and returns the new history.
+ */
+export function appendToHistory(message: ChatMessage): ChatMessage[] {
+  const history = loadHistory();
+  if (!history.some((m) => m.id === message.id)) history.push(message);
+  const kept = history.slice(-MAX_MESSAGES);
+  write(KEYS.history, JSON.stringify(kept));
+  return kept;
+}
+
+export function clearHistory(): void {
+  write(KEYS.history, null);
+}
+
+export function newId(): string {
+  if (typeof crypto !== "undefined" && "randomUUID" in crypto) {
+    return crypto.randomUUID().replace(/-/g, "");
+  }
+  return Date.now().toString(16) + Math.random().toString(16).slice(2);
+}
