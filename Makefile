@@ -15,13 +15,17 @@ export PYTHONHASHSEED := 0
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml')
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup lint pytest validate train test-stories nlu-eval test shell run actions bench clean
+TEST_PACKS := $(CURDIR)/var/test-language-packs
+
+.PHONY: help setup models models-list test-packs lint pytest validate train test-stories \
+	nlu-eval test shell run actions bench clean
 
 help:
 	@echo "make run    start the assistant (Rasa server + action server) and print its URL"
 	@echo "make shell  chat on the command line"
 	@echo "make test   lint, pytest, data validation, training if needed, conversation tests, NLU evaluation"
 	@echo "make bench  print accuracy, latency, training time and memory figures"
+	@echo "make models install the language packs (internet), or: make models FROM=folder"
 
 # --- setup -------------------------------------------------------------------------
 $(STAMP): requirements.txt requirements-dev.txt
@@ -32,6 +36,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $@
 
 setup: $(STAMP)
+
+# --- language packs ----------------------------------------------------------------
+# From the Argos package index (needs internet), or from local .argosmodel files.
+models: $(STAMP)
+	$(BIN)/python -m bot.packs install $(if $(FROM),--from "$(FROM)")
+
+models-list: $(STAMP)
+	$(BIN)/python -m bot.packs list
+
+# The tiny fixture packs (de<->en, ar<->en) for conversation tests, kept apart.
+test-packs: $(STAMP)
+	@LANGUAGE_PACKS_DIR=$(TEST_PACKS) $(BIN)/python -m bot.packs install \
+	  --from tests/fixtures/argos >/dev/null
 
 # --- checks ------------------------------------------------------------------------
 lint: $(STAMP)
@@ -49,12 +66,12 @@ train: $(STAMP)
 	$(RASA) train --domain domain --data data --config config.yml --out $(MODEL_DIR)
 	@ls -t $(MODEL_DIR)/*.tar.gz | tail -n +2 | xargs -r rm -f
 
-test-stories: train
-	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR) \
+test-stories: train test-packs
+	LANGUAGE_PACKS_DIR=$(TEST_PACKS) $(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR) \
 	  --e2e --fail-on-prediction-errors --out results/stories
 
-nlu-eval: train
-	$(BIN)/python tools/evaluate_nlu.py --model $(MODEL_DIR) --data tests/nlu \
+nlu-eval: train test-packs
+	LANGUAGE_PACKS_DIR=$(TEST_PACKS) $(BIN)/python tools/evaluate_nlu.py --model $(MODEL_DIR) --data tests/nlu \
 	  --min-accuracy $(MIN_NLU_ACCURACY)
 
 test: lint pytest validate train test-stories nlu-eval

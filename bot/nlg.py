@@ -12,16 +12,19 @@ text goes out with a short English note. Each message says its `language`.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.sources import citation_line, sources_for
-from bot.translation import Translator, default_translator
+from bot import settings
+from bot.reply_language import reply_language
+from bot.sources import citation_label, citation_line, sources_for
+from bot.translation import TranslationUnavailable, Translator, default_translator
 
 FAQ_RESPONSE_PREFIX = "utter_faq/"
 """Domain responses of the `faq` retrieval intent are named `utter_faq/<topic>`."""
@@ -65,6 +68,7 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
 
     @translator.setter
     def translator(self, translator: Translator) -> None:
+        """Replaces the translator (tests, other back ends)."""
         self._translator = translator
 
     def topic_title(self, topic: str) -> Optional[str]:
@@ -104,21 +108,66 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         message = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if message is None:
             return None
-        return self.render(message, kwargs.get("topics") or [])
+        language = reply_language(tracker)
+        return await asyncio.get_running_loop().run_in_executor(
+            None, self.render, message, kwargs.get("topics") or [], language
+        )
 
-    def render(self, message: Dict[str, Any], topics: List[str]) -> Dict[str, Any]:
-        """Turns a filled domain response into the message a channel sends."""
+    def render(
+        self, message: Dict[str, Any], topics: List[str], language: Optional[str] = None
+    ) -> Dict[str, Any]:
+        """Turns a filled domain response into the message a channel sends.
+
+        Args:
+            message: The filled domain response (German).
+            topics: FAQ topics to offer as buttons.
+            language: The reply language; the bot language when None.
+
+        Returns:
+            The message with citation, buttons, `language` and `sources`.
+        """
         metadata = message.pop("metadata", None) or {}
         sources = sources_for(metadata.get("sources", []))
-        citation = citation_line(sources)
+        message["buttons"] = list(message.get("buttons") or []) + self.topic_buttons(
+            list(metadata.get("topic_buttons", [])) + topics
+        )
+        label = citation_label(sources)
+        bot_language = settings.get("BOT_LANGUAGE")
+        target = language or bot_language
+        if target != bot_language:
+            try:
+                message, label = self.translated(message, label, bot_language, target)
+            except TranslationUnavailable:
+                target = bot_language
+                if message.get("text"):
+                    message["text"] = f"{message['text']}\n{MISSING_LANGUAGE_NOTE}"
+        citation = citation_line(sources, label)
         if citation and message.get("text"):
             message["text"] = f"{message['text']}\n{citation}"
-        buttons = self.topic_buttons(list(metadata.get("topic_buttons", [])) + topics)
-        if buttons:
-            message["buttons"] = list(message.get("buttons") or []) + buttons
+        if not message["buttons"]:
+            del message["buttons"]
         if sources:
             message["sources"] = [
                 {"title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url}
                 for s in sources
             ]
+        message["language"] = target
         return message
+
+    def translated(
+        self, message: Dict[str, Any], label: str, source: str, target: str
+    ) -> Tuple[Dict[str, Any], str]:
+        """Returns the message and citation label translated; payloads stay as they are.
+
+        Raises:
+            TranslationUnavailable: when any part cannot be translated.
+        """
+        translate = self.translator.translate
+        result = dict(message)
+        if message.get("text"):
+            result["text"] = translate(message["text"], source, target)
+        result["buttons"] = [
+            {**button, "title": translate(button["title"], source, target)}
+            for button in message.get("buttons", [])
+        ]
+        return result, translate(label, source, target)

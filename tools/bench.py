@@ -3,7 +3,10 @@
 - held-out intent accuracy and macro-F1 (tests/nlu/),
 - reply latency p50/p95 over the REST channel for a few hundred messages,
 - cold training time and peak memory of training (a fresh `rasa train --force`),
-- peak memory of the running Rasa server.
+- peak memory of the running Rasa server,
+- language detection: accuracy and latency against plain langdetect (bench_language.py),
+- translation latency per turn with the fixture packs, cold and cached,
+- end-to-end reply latency, German against translated (English, Arabic via pivot).
 
 Numbers are printed, never asserted. Set BENCH_SKIP_TRAINING=1 to skip the cold training.
 """
@@ -65,21 +68,88 @@ def nlu_accuracy() -> None:
             print(line)
 
 
+def timed_replies(url: str, sender: str, texts: List[str], count: int) -> List[float]:
+    """Sends `count` messages (cycling through texts) and returns latencies in ms."""
+    latencies = []
+    for i in range(count):
+        started = time.perf_counter()
+        post(url, {"sender": f"{sender}-{i // 10}", "message": texts[i % len(texts)]})
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def summary(latencies: List[float]) -> str:
+    """Formats p50/p95 of latencies in ms."""
+    return (f"p50 {statistics.median(latencies):.0f} ms, "
+            f"p95 {percentile(latencies, 95):.0f} ms ({len(latencies)} messages)")
+
+
+TRANSLATED_TURNS = {
+    "English": ["Hello", "Where can I find a language course?", "Thank you",
+                "What does an integration manager do?", "Are you a bot?"],
+    "Arabic (pivot via English)": ["مرحبا", "أين أجد دورة لغة؟", "شكرا",
+                                    "ماذا يفعل مدير الاندماج؟"],
+}
+
+
 def rest_latency() -> None:
-    """Measures reply latency over the REST channel and the server's peak memory."""
+    """Measures reply latency over REST (German and translated) and peak memory."""
     texts = [text for text, _ in gold_examples("tests/nlu")]
-    with running_stack(rasa_port=5205, actions_port=5255) as stack:
+    packs = {"LANGUAGE_PACKS_DIR": str(install_fixture_packs())}
+    with running_stack(rasa_port=5205, actions_port=5255, extra_env=packs) as stack:
         url = f"{stack['url']}/webhooks/rest/webhook"
         post(url, {"sender": "warmup", "message": "hallo"})
-        latencies = []
-        for i in range(MESSAGES_PER_RUN):
-            started = time.perf_counter()
-            post(url, {"sender": f"bench-{i // 10}", "message": texts[i % len(texts)]})
-            latencies.append((time.perf_counter() - started) * 1000)
+        german = timed_replies(url, "de", texts, MESSAGES_PER_RUN)
+        print("REST reply latency, German:", summary(german))
+        for name, turns in TRANSLATED_TURNS.items():
+            latencies = timed_replies(url, name[:2], turns, 100)
+            print(f"REST reply latency, {name}:", summary(latencies))
         memory = peak_rss_mb(stack["rasa"].pid)
-    print(f"REST reply latency over {len(latencies)} messages: "
-          f"p50 {statistics.median(latencies):.0f} ms, p95 {percentile(latencies, 95):.0f} ms")
     print(f"Rasa server peak memory: {memory:.0f} MB")
+
+
+def install_fixture_packs() -> Path:
+    """Installs the fixture language packs into var/bench-language-packs."""
+    folder = PROJECT_ROOT / "var" / "bench-language-packs"
+    subprocess.run(
+        [str(BIN / "python"), "-m", "bot.packs", "install", "--from", "tests/fixtures/argos"],
+        cwd=PROJECT_ROOT, check=True, capture_output=True,
+        env={**os.environ, "LANGUAGE_PACKS_DIR": str(folder)},
+    )
+    return folder
+
+
+def translation_latency() -> None:
+    """Times one reply translation (de→en, de→ar) cold, then cached, in a fresh process."""
+    script = (
+        "import time, json\n"
+        "from bot.translation import default_translator\n"
+        "t = default_translator()\n"
+        "text = 'Hallo! Ich bin ein Chatbot und beantworte Fragen zur Integration in "
+        "Baden-Württemberg.'\n"
+        "out = {}\n"
+        "for target in ('en', 'ar'):\n"
+        "    s = time.perf_counter(); t.translate(text, 'de', target)\n"
+        "    out[target + ' cold'] = (time.perf_counter() - s) * 1000\n"
+        "    s = time.perf_counter()\n"
+        "    for _ in range(1000): t.translate(text, 'de', target)\n"
+        "    out[target + ' cached'] = (time.perf_counter() - s)\n"
+        "print(json.dumps(out))\n"
+    )
+    env = {**os.environ, "LANGUAGE_PACKS_DIR": str(install_fixture_packs())}
+    result = subprocess.run([str(BIN / "python"), "-c", script], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    times = json.loads(result.stdout.strip().splitlines()[-1])
+    for target in ("en", "ar"):
+        print(f"Translation of a 2-sentence reply de→{target} (fixture packs): "
+              f"cold {times[target + ' cold']:.0f} ms (model load included), "
+              f"cached {times[target + ' cached']:.3f} ms")
+
+
+def language_detection() -> None:
+    """Runs the language-detection benchmark (ours against plain langdetect)."""
+    subprocess.run([str(BIN / "python"), "tools/bench_language.py"], cwd=PROJECT_ROOT,
+                   check=True)
 
 
 def cold_training() -> None:
@@ -99,6 +169,8 @@ def cold_training() -> None:
 
 if __name__ == "__main__":
     nlu_accuracy()
+    language_detection()
+    translation_latency()
     rest_latency()
     if os.environ.get("BENCH_SKIP_TRAINING") != "1":
         cold_training()

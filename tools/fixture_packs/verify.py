@@ -136,7 +136,7 @@ def main() -> int:
     # Sentence splitting with the package-local MiniSBD model (no download).
     examples = [
         ("Hallo! Wie geht es Ihnen?", "de", "en", "Hello! How are you?"),
-        ("Danke. Auf Wiedersehen", "de", "en", "Thank you Goodbye"),
+        ("Danke für Ihre Hilfe. Auf Wiedersehen", "de", "en", "Thanks for your help. Goodbye"),
         ("مرحبا! هل أنت روبوت؟ ماذا يمكنك أن تفعل؟", "ar", "en",
          "Hello! Are you a bot? What can you do?"),
         ("Hallo!\nIch brauche Hilfe.", "de", "ar", "مرحبا!\nأحتاج إلى مساعدة."),
