@@ -22,6 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import settings
+from bot.language import language_name
 from bot.reply_language import reply_language
 from bot.sources import citation_label, citation_line, sources_for
 from bot.translation import TranslationUnavailable, Translator, default_translator
@@ -38,6 +39,20 @@ MISSING_LANGUAGE_NOTE = (
 def topic_payload(topic: str) -> str:
     """Returns the button payload that asks for one FAQ topic."""
     return "/help" + json.dumps({"topic": topic}, separators=(",", ":"))
+
+
+def language_buttons() -> List[Dict[str, str]]:
+    """Returns one button per configured language, titled with its own name."""
+    codes = [settings.get("BOT_LANGUAGE")] + settings.get("BOT_LANGUAGES").split(",")
+    return [
+        {
+            "title": language_name(code.strip()),
+            "payload": "/choose_language"
+            + json.dumps({"language": code.strip()}, separators=(",", ":")),
+        }
+        for code in codes
+        if code.strip()
+    ]
 
 
 class GuidanceNLG(TemplatedNaturalLanguageGenerator):
@@ -141,6 +156,9 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
                 target = bot_language
                 if message.get("text"):
                     message["text"] = f"{message['text']}\n{MISSING_LANGUAGE_NOTE}"
+        if metadata.get("language_buttons"):
+            # Language names are shown in their own language, never translated.
+            message["buttons"] += language_buttons()
         citation = citation_line(sources, label)
         if citation and message.get("text"):
             message["text"] = f"{message['text']}\n{citation}"

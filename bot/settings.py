@@ -60,6 +60,21 @@ SETTINGS: List[Setting] = [
         "are inside the project).",
     ),
     Setting(
+        "DEPLOYMENT",
+        "single",
+        "`single`: one server, conversations in SQLite (`endpoints.yml`); `scale-out`: "
+        "several servers share PostgreSQL and a Redis lock store (`endpoints.scale-out.yml`).",
+    ),
+    Setting("TRACKER_DB", "var/conversations.db", "SQLite file of the conversations (single)."),
+    Setting("POSTGRES_HOST", "127.0.0.1", "PostgreSQL host (scale-out)."),
+    Setting("POSTGRES_PORT", "5432", "PostgreSQL port (scale-out)."),
+    Setting("POSTGRES_DB", "integrationslotse", "PostgreSQL database (scale-out)."),
+    Setting("POSTGRES_USER", "postgres", "PostgreSQL user (scale-out)."),
+    Setting("POSTGRES_PASSWORD", "", "PostgreSQL password (scale-out; keep it in `.env`)."),
+    Setting("REDIS_HOST", "127.0.0.1", "Redis host of the lock store (scale-out)."),
+    Setting("REDIS_PORT", "6379", "Redis port (scale-out)."),
+    Setting("REDIS_DB", "1", "Redis database number (scale-out)."),
+    Setting(
         "TRANSLATION_CACHE_SIZE",
         "4096",
         "How many translated texts are kept in memory per process.",

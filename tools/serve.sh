@@ -11,6 +11,11 @@ BIN=${VENV:-.venv}/bin
 eval "$("$BIN/python" -m bot.settings --export)"
 
 mkdir -p var/log
+case "$DEPLOYMENT" in
+  single) ENDPOINTS=endpoints.yml ;;
+  scale-out) ENDPOINTS=endpoints.scale-out.yml ;;
+  *) echo "DEPLOYMENT must be 'single' or 'scale-out', not '$DEPLOYMENT'" >&2; exit 2 ;;
+esac
 SANIC_HOST="$ACTIONS_HOST" "$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" \
   >var/log/actions.log 2>&1 &
 actions_pid=$!
@@ -18,11 +23,11 @@ trap 'kill $actions_pid 2>/dev/null || true' EXIT
 
 case "$mode" in
   shell)
-    "$BIN/rasa" shell --model models --endpoints endpoints.yml --port "$RASA_PORT"
+    "$BIN/rasa" shell --model models --endpoints "$ENDPOINTS" --port "$RASA_PORT"
     ;;
   run)
     echo "Assistant listening on http://$RASA_HOST:$RASA_PORT (REST: POST /webhooks/rest/webhook)"
-    "$BIN/rasa" run --model models --endpoints endpoints.yml --credentials credentials.yml \
+    "$BIN/rasa" run --model models --endpoints "$ENDPOINTS" --credentials credentials.yml \
       --interface "$RASA_HOST" --port "$RASA_PORT"
     ;;
   *)

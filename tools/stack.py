@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,6 +16,17 @@ from pathlib import Path
 from typing import Dict, Iterator, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from bot.settings import SETTINGS  # noqa: E402
+
+
+def effective_settings(env: Dict[str, str]) -> Dict[str, str]:
+    """Returns every setting's value as seen with the given environment."""
+    values: Dict[str, str] = {}
+    for setting in SETTINGS:
+        values[setting.name] = env.get(setting.name) or setting.default.format_map(values)
+    return values
 BIN = PROJECT_ROOT / os.environ.get("VENV", ".venv") / "bin"
 
 
@@ -50,11 +62,14 @@ def running_stack(
         start_actions: Whether to start the action server (False simulates it down).
 
     Yields:
-        `url` of the Rasa server and the two `processes`.
+        `url` of the Rasa server, the two `processes`, the `rasa` process and
+        `restart_rasa()`, which restarts the Rasa server on the same port.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(extra_env or {})}
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
+    env.setdefault("TRACKER_DB", str(log_dir.parent / f"conversations-{rasa_port}.db"))
+    env = {**effective_settings(env), **env}
     processes = []
     try:
         if start_actions:
@@ -67,17 +82,38 @@ def running_stack(
             )
             processes.append(actions)
             wait_for(f"http://127.0.0.1:{actions_port}/health", 120, actions)
-        rasa = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--port", str(rasa_port),
-             "--interface", "127.0.0.1"],
-            cwd=PROJECT_ROOT, env=env,
-            stdout=open(log_dir / f"rasa-{rasa_port}.log", "w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(rasa)
         url = f"http://127.0.0.1:{rasa_port}"
-        wait_for(url + "/", 300, rasa)
-        yield {"url": url, "processes": processes, "rasa": rasa}
+
+        def start_rasa(log_mode: str = "w") -> subprocess.Popen:
+            rasa = subprocess.Popen(
+                [str(BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
+                 "--credentials", "credentials.yml", "--port", str(rasa_port),
+                 "--interface", "127.0.0.1"],
+                cwd=PROJECT_ROOT, env=env,
+                stdout=open(log_dir / f"rasa-{rasa_port}.log", log_mode),
+                stderr=subprocess.STDOUT,
+            )
+            processes.append(rasa)
+            wait_for(url + "/", 300, rasa)
+            return rasa
+
+        def restart_rasa() -> subprocess.Popen:
+            """Stops the Rasa server and starts it again on the same port."""
+            old = stack["rasa"]
+            old.terminate()
+            try:
+                old.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                old.kill()
+                old.wait()
+            processes.remove(old)
+            stack["rasa"] = start_rasa(log_mode="a")
+            return stack["rasa"]
+
+        stack: Dict[str, object] = {"url": url, "processes": processes}
+        stack["rasa"] = start_rasa()
+        stack["restart_rasa"] = restart_rasa
+        yield stack
     finally:
         for process in reversed(processes):
             process.terminate()

@@ -10,6 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, "src");
 const dist = join(here, "dist");
 const watch = process.argv.includes("--watch");
+/** Copied as they are; index.html last (see below). */
+const staticFiles = ["favicon.svg", "index.html"];
 
 /** @type {import("esbuild").BuildOptions} */
 const options = {
@@ -27,12 +29,16 @@ const options = {
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 
+async function copyStatic() {
+  for (const name of staticFiles) await copyFile(join(src, name), join(dist, name));
+}
+
 if (watch) {
-  await copyFile(join(src, "index.html"), join(dist, "index.html"));
+  await copyStatic();
   const ctx = await context(options);
   await ctx.watch();
 } else {
   await build(options);
-  // Written last: the Makefile's `web` target uses it as the up-to-date marker.
-  await copyFile(join(src, "index.html"), join(dist, "index.html"));
+  // index.html is written last: the Makefile's `web` target uses it as its marker.
+  await copyStatic();
 }

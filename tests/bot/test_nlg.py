@@ -119,3 +119,28 @@ def test_explicit_choice_wins_over_detection() -> None:
     assert reply_language(tracker_in(detected="en")) == "en"
     assert reply_language(tracker_in(detected="und")) == "de"
     assert reply_language(empty_tracker()) == "de"
+
+
+async def test_language_buttons_use_native_names_untranslated(fixture_packs) -> None:
+    message = await nlg().generate("utter_ask_language", tracker_in("en"), "rest")
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles[:3] == ["Deutsch", "English", "العربية"]
+    assert message["buttons"][2]["payload"] == '/choose_language{"language":"ar"}'
+
+
+async def test_failing_model_gives_german_with_note() -> None:
+    class Broken:
+        def languages(self):
+            return {"de", "en"}
+
+        def translate(self, text, source, target):
+            from bot.translation import TranslationUnavailable
+
+            raise TranslationUnavailable("model crashed")
+
+    generator = nlg()
+    generator.translator = Broken()
+    message = await generator.generate("utter_greet", tracker_in("en"), "rest")
+    assert message["text"].startswith("Hallo!")
+    assert message["language"] == "de"
+    assert "not installed" in message["text"]

@@ -94,3 +94,19 @@ def test_cache_drops_least_recently_used(argos) -> None:
     cached.translate("Ja", "de", "en")
     cached.translate("Danke", "de", "en")
     assert cached.misses == 3
+
+
+def test_a_crashing_model_becomes_unavailable(argos, monkeypatch) -> None:
+    from bot import packs
+
+    translation = packs.argos().translate.get_translation_from_codes("de", "en")
+
+    def crash(text):
+        raise RuntimeError("ctranslate2 exploded")
+
+    monkeypatch.setattr(translation, "translate", crash)
+    monkeypatch.setattr(
+        packs.argos().translate, "get_translation_from_codes", lambda s, t: translation
+    )
+    with pytest.raises(TranslationUnavailable):
+        argos.translate("Danke", "de", "en")
