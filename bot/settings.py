@@ -66,6 +66,12 @@ SETTINGS: List[Setting] = [
         "several servers share PostgreSQL and a Redis lock store (`endpoints.scale-out.yml`).",
     ),
     Setting("TRACKER_DB", "var/conversations.db", "SQLite file of the conversations (single)."),
+    Setting(
+        "RETENTION_DAYS",
+        "30",
+        "Conversations idle for longer are deleted (`make run` on start, `python -m "
+        "bot.retention`); 0 keeps everything.",
+    ),
     Setting("POSTGRES_HOST", "127.0.0.1", "PostgreSQL host (scale-out)."),
     Setting("POSTGRES_PORT", "5432", "PostgreSQL port (scale-out)."),
     Setting("POSTGRES_DB", "integrationslotse", "PostgreSQL database (scale-out)."),
@@ -78,6 +84,12 @@ SETTINGS: List[Setting] = [
         "TRANSLATION_CACHE_SIZE",
         "4096",
         "How many translated texts are kept in memory per process.",
+    ),
+    Setting(
+        "MAX_MESSAGE_CHARS",
+        "2000",
+        "Longest user message the REST channel processes (characters); longer ones are "
+        "cut to this length and the reply says so.",
     ),
 ]
 

@@ -16,6 +16,9 @@ case "$DEPLOYMENT" in
   scale-out) ENDPOINTS=endpoints.scale-out.yml ;;
   *) echo "DEPLOYMENT must be 'single' or 'scale-out', not '$DEPLOYMENT'" >&2; exit 2 ;;
 esac
+# Privacy: delete conversations idle for longer than RETENTION_DAYS.
+"$BIN/python" -m bot.retention || echo "Retention clean-up failed; continuing." >&2
+
 SANIC_HOST="$ACTIONS_HOST" "$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" \
   >var/log/actions.log 2>&1 &
 actions_pid=$!

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Dict, Iterator, Optional, Union
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -51,6 +51,9 @@ def running_stack(
     extra_env: Optional[Dict[str, str]] = None,
     log_dir: Path = PROJECT_ROOT / "var" / "log",
     start_actions: bool = True,
+    credentials: Union[str, Path] = "credentials.yml",
+    endpoints: Union[str, Path] = "endpoints.yml",
+    model: Union[str, Path] = "models",
 ) -> Iterator[Dict[str, object]]:
     """Runs Rasa and the action server on loopback ports until the block ends.
 
@@ -59,7 +62,12 @@ def running_stack(
         actions_port: Port of the action server.
         extra_env: Environment variables added for both servers.
         log_dir: Where the servers' logs go.
-        start_actions: Whether to start the action server (False simulates it down).
+        start_actions: Whether to start the action server (False: it is down, or
+            another stack's action server on `actions_port` is used).
+        credentials: The channels' configuration (relative paths: in the project).
+        endpoints: The endpoints' configuration (`endpoints.scale-out.yml` for
+            scale-out; relative paths: in the project).
+        model: A model file, or a folder whose newest model is used.
 
     Yields:
         `url` of the Rasa server, the two `processes`, the `rasa` process and
@@ -86,8 +94,8 @@ def running_stack(
 
         def start_rasa(log_mode: str = "w") -> subprocess.Popen:
             rasa = subprocess.Popen(
-                [str(BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
-                 "--credentials", "credentials.yml", "--port", str(rasa_port),
+                [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
+                 "--credentials", str(credentials), "--port", str(rasa_port),
                  "--interface", "127.0.0.1"],
                 cwd=PROJECT_ROOT, env=env,
                 stdout=open(log_dir / f"rasa-{rasa_port}.log", log_mode),

@@ -10,7 +10,8 @@ Configured in `credentials.yml`::
 
 `rasa run` then serves, besides socket.io on `/socket.io`:
 
-* `/webhooks/webchat/` – the page with the chat widget (built into `web/dist`),
+* `/webhooks/webchat/` – the page with the chat widget (built into `web/dist`); a
+  browser that opens `/` is redirected there (other clients still get Rasa's hello),
 * `/webhooks/webchat/<file>` – its script and stylesheet,
 * `/webhooks/webchat/config.json` – the socket.io settings the widget needs,
 * `/webhooks/webchat/health` – `{"status": "ok"}`.
@@ -180,6 +181,45 @@ async def _maybe_await(result: Any) -> None:
         await result
 
 
+class WebChatBlueprint(SocketBlueprint):
+    """The channel's blueprint; also sends browsers that open `/` to the chat page."""
+
+    def __init__(
+        self, sio: AsyncServer, socketio_path: str, *args: Any, redirect_root: bool, **kwargs: Any
+    ) -> None:
+        """Creates the blueprint.
+
+        Args:
+            sio: The socket.io server.
+            socketio_path: Where socket.io listens.
+            *args: Arguments of `sanic.Blueprint`.
+            redirect_root: Whether `GET /` from a browser redirects to the page.
+            **kwargs: Keyword arguments of `sanic.Blueprint`.
+        """
+        super().__init__(sio, socketio_path, *args, **kwargs)
+        self.redirect_root = redirect_root
+
+    def register(self, app: Any, options: Dict[str, Any]) -> None:
+        """Attaches socket.io, the routes and the redirect of `/` to the app."""
+        super().register(app, options)
+        if not self.redirect_root:
+            return
+        page = (options.get("url_prefix") or self.url_prefix or "").rstrip("/") + "/"
+
+        async def redirect_browsers(request: Request) -> Optional[HTTPResponse]:
+            # Only browsers asking for a page; `curl /` and health checks still get
+            # Rasa's "Hello from Rasa" answer.
+            if (
+                request.path == "/"
+                and request.method == "GET"
+                and "text/html" in request.headers.get("accept", "")
+            ):
+                return response.redirect(page)
+            return None
+
+        app.register_middleware(redirect_browsers, "request")
+
+
 class WebChatOutput(SocketIOOutput):
     """Sends each bot message as one `bot_uttered` event to the conversation's room."""
 
@@ -250,7 +290,8 @@ class WebChatInput(SocketIOInput):
         """Creates the channel from its `credentials.yml` section.
 
         Besides the settings of Rasa's socket.io channel it reads `web_dir` (the built
-        page, default `web/dist`) and `cors_allowed_origins` (default: the page's own host).
+        page, default `web/dist`), `cors_allowed_origins` (default: the page's own host)
+        and `redirect_root` (default true: a browser opening `/` gets the page).
         """
         credentials = credentials or {}
         return cls(
@@ -264,6 +305,7 @@ class WebChatInput(SocketIOInput):
             metadata_key=credentials.get("metadata_key", "metadata"),
             web_dir=credentials.get("web_dir"),
             cors_allowed_origins=credentials.get("cors_allowed_origins"),
+            redirect_root=credentials.get("redirect_root", True),
         )
 
     def __init__(
@@ -271,6 +313,7 @@ class WebChatInput(SocketIOInput):
         *args: Any,
         web_dir: Optional[Union[str, Path]] = None,
         cors_allowed_origins: Optional[Union[str, Iterable[str]]] = None,
+        redirect_root: bool = True,
         **kwargs: Any,
     ) -> None:
         """Creates the channel.
@@ -280,9 +323,11 @@ class WebChatInput(SocketIOInput):
             web_dir: The folder with the built page; `web/dist` of the project when None.
             cors_allowed_origins: Origins allowed to connect to socket.io ("*" for any);
                 None allows only pages from the server's own host.
+            redirect_root: Whether a browser opening `/` is sent to the chat page.
             **kwargs: Keyword arguments of `SocketIOInput`.
         """
         super().__init__(*args, **kwargs)
+        self.redirect_root = redirect_root
         self.web_dir = Path(web_dir) if web_dir else DEFAULT_WEB_DIR
         if cors_allowed_origins is None or isinstance(cors_allowed_origins, str):
             self.cors_allowed_origins = cors_allowed_origins
@@ -349,7 +394,13 @@ class WebChatInput(SocketIOInput):
             self.cors_allowed_origins if self.cors_allowed_origins is not None else same_host_origin
         )
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=cors)
-        webchat = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        webchat = WebChatBlueprint(
+            sio,
+            self.socketio_path,
+            "webchat_webhook",
+            __name__,
+            redirect_root=self.redirect_root,
+        )
         self.sio = sio
         namespace = self.namespace
 

@@ -76,8 +76,11 @@ def stack(fixture_packs: Path) -> Iterator[dict]:
     """The assistant with the web chat channel, and the fixture language packs."""
     if not (DIST / "index.html").is_file():
         pytest.fail("web/dist is missing: build the page with `make web`", pytrace=False)
+    from bot import packs
+
+    # `fixture_packs` (tests/conftest.py) installed the de<->en and ar<->en fixture packs
     with running_stack(
-        RASA_PORT, ACTIONS_PORT, extra_env={"LANGUAGE_PACKS_DIR": str(fixture_packs)}
+        RASA_PORT, ACTIONS_PORT, extra_env={"LANGUAGE_PACKS_DIR": str(packs.packs_root())}
     ) as running:
         yield running
 
@@ -259,7 +262,9 @@ def test_quick_reply_from_help_stays_usable(chat: ChatPage) -> None:
 
 def test_talk_to_a_human_shows_counselling(chat: ChatPage) -> None:
     chat.open()
-    answer = chat.click_and_wait(chat.page.get_by_role("button", name="Mit einem Menschen sprechen"))
+    answer = chat.click_and_wait(
+        chat.page.get_by_role("button", name="Mit einem Menschen sprechen")
+    )
     expect(chat.user_messages.last).to_contain_text("Ich möchte mit einem Menschen sprechen")
     expect(answer).to_contain_text("Migrationsberatung für Erwachsene (MBE)")
 
@@ -285,6 +290,24 @@ def test_conversation_survives_reload(chat: ChatPage) -> None:
     assert chat.local(SESSION_KEY) == session
 
 
+def test_delete_conversation_starts_a_new_session(chat: ChatPage) -> None:
+    chat.open()
+    chat.ask("Wo finde ich einen Deutschkurs?")
+    session = chat.local(SESSION_KEY)
+    chat.page.get_by_role("button", name="Gespräch löschen").click()
+    expect(chat.page.locator("#chat-messages .msg")).to_have_count(0)
+    chat.page.wait_for_function(
+        "([key, old]) => { const s = localStorage.getItem(key); return s && s !== old; }",
+        arg=[SESSION_KEY, session],
+    )
+    assert chat.local(HISTORY_KEY) is None
+    answer = chat.ask("Was ist die MBE?")
+    expect(answer).to_contain_text("Migrationsberatung für Erwachsene")
+    chat.page.reload()
+    chat.wait_connected()
+    expect(chat.page.locator("#chat-messages .msg")).to_have_count(2)
+
+
 def test_html_from_the_user_is_shown_as_text(chat: ChatPage) -> None:
     chat.open()
     chat.ask(XSS)
@@ -306,8 +329,7 @@ def test_keyboard_only(chat: ChatPage) -> None:
 
     def focused() -> str:
         return page.evaluate(
-            "() => { const e = document.activeElement;"
-            " return e.id || e.className || e.tagName; }"
+            "() => { const e = document.activeElement; return e.id || e.className || e.tagName; }"
         )
 
     def focus_visible() -> bool:
@@ -405,15 +427,18 @@ def test_arabic_reply_is_right_to_left(chat: ChatPage, browser: Browser, page_ur
         )
     expect(reply).to_have_attribute("lang", "ar")
     expect(reply).to_have_attribute("dir", "rtl")
-    assert chat.page.evaluate(
-        "el => getComputedStyle(el).direction", reply.element_handle()
-    ) == "rtl"
+    assert (
+        chat.page.evaluate("el => getComputedStyle(el).direction", reply.element_handle()) == "rtl"
+    )
     chat.screenshot("desktop-ar.png")
 
     # the same conversation on a phone: reload with the session and history from storage
     storage = chat.page.context.storage_state()
     phone = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
         storage_state=storage,
     )
     try:
@@ -426,9 +451,7 @@ def test_arabic_reply_is_right_to_left(chat: ChatPage, browser: Browser, page_ur
         phone.close()
 
 
-def test_reconnects_after_server_restart_with_the_same_session(
-    chat: ChatPage, stack: dict
-) -> None:
+def test_reconnects_after_server_restart_with_the_same_session(chat: ChatPage, stack: dict) -> None:
     """Runs last: it restarts the Rasa server of the module's stack."""
     chat.open()
     chat.ask("Wo finde ich einen Deutschkurs?")
