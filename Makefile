@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed
 TEST_PACKS := $(CURDIR)/var/test-language-packs
 
 .PHONY: help setup models models-list test-packs lint pytest validate train test-stories \
-	nlu-eval test shell run actions bench clean
+	nlu-eval test-integration web test shell run actions bench loadtest clean
 
 help:
 	@echo "make run    start the assistant (Rasa server + action server) and print its URL"
@@ -54,8 +54,10 @@ test-packs: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot actions tests tools
 
+# Unit and content tests; the tests that run the real stack come after training.
+INTEGRATION_TESTS := tests/web tests/robustness tests/deployment
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests $(addprefix --ignore=,$(INTEGRATION_TESTS))
 
 validate: $(STAMP)
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
@@ -74,8 +76,28 @@ nlu-eval: train test-packs
 	LANGUAGE_PACKS_DIR=$(TEST_PACKS) $(BIN)/python tools/evaluate_nlu.py --model $(MODEL_DIR) --data tests/nlu \
 	  --min-accuracy $(MIN_NLU_ACCURACY)
 
-test: lint pytest validate train test-stories nlu-eval
+# The real stack: web chat in headless Chromium, bad input, faults, scale-out.
+test-integration: train web
+	$(BIN)/python -m pytest -q $(INTEGRATION_TESTS)
+
+test: lint pytest validate train test-stories nlu-eval test-integration
 	@echo "All checks passed."
+
+# --- web chat ------------------------------------------------------------------------
+# web/src is bundled with esbuild into web/dist, which bot.channels.webchat serves at
+# /webhooks/webchat/. npm ci runs only when package(-lock).json changed, the build only
+# when a source changed (web/dist/index.html is written last and is the marker).
+WEB_SOURCES := $(wildcard web/src/*) web/build.mjs web/tsconfig.json web/package.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "The web chat needs Node.js 18+ with npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent typecheck && npm run --silent build
+
+web: web/dist/index.html
 
 # --- running -----------------------------------------------------------------------
 actions: $(STAMP)
@@ -84,11 +106,11 @@ actions: $(STAMP)
 shell: train
 	tools/serve.sh shell
 
-run: train
+run: train web
 	tools/serve.sh run
 
 bench: train
 	$(BIN)/python tools/bench.py
 
 clean:
-	rm -rf $(MODEL_DIR) results .pytest_cache .ruff_cache
+	rm -rf $(MODEL_DIR) results .pytest_cache .ruff_cache web/dist

@@ -20,6 +20,7 @@ assistant never touches the network.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -63,6 +64,8 @@ def argos() -> ModuleType:
     """
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir())
     packages_dir().mkdir(parents=True, exist_ok=True)
+    # argostranslate logs every call (and the texts) at INFO; keep message text out of logs.
+    logging.getLogger("argostranslate").setLevel(logging.WARNING)
     import argostranslate.package
     import argostranslate.sbd
     import argostranslate.translate

@@ -29,7 +29,7 @@ case "$mode" in
     "$BIN/rasa" shell --model models --endpoints "$ENDPOINTS" --port "$RASA_PORT"
     ;;
   run)
-    echo "Assistant listening on http://$RASA_HOST:$RASA_PORT (REST: POST /webhooks/rest/webhook)"
+    echo "Web chat: http://$RASA_HOST:$RASA_PORT/webhooks/webchat/  (REST: POST /webhooks/rest/webhook)"
     "$BIN/rasa" run --model models --endpoints "$ENDPOINTS" --credentials credentials.yml \
       --interface "$RASA_HOST" --port "$RASA_PORT"
     ;;

@@ -25,8 +25,16 @@ Differences from Rasa's `SocketIOInput`:
   passes them on as keyword arguments);
 * a `bot_typing` event (`{"typing": true/false}`) while a user message is processed;
 * `enter_room` is awaited (it is a coroutine in python-socketio 5.x, which Rasa 3.6 does
-  not await, so persistent sessions lose their replies), and a message also (re)joins
-  its session's room, e.g. right after a reconnect;
+  not await, so persistent sessions lose their replies); a message also (re)joins its
+  session's room, e.g. right after a reconnect, and a socket that starts a new session
+  leaves the room of its old one;
+* input is checked and cleaned like in the REST channel (`bot.channels.rest`): invalid
+  events are ignored, control characters removed, a message longer than the
+  `MAX_MESSAGE_CHARS` setting is cut and the reply starts with a note, an empty message
+  gets a note instead of going to NLU, and so do a failure of the assistant and a turn
+  without any reply; the notes carry `notice` (`empty`, `shortened`, `error`,
+  `no_reply`) and come in the conversation's language like every response;
+* `customData` is cleaned and its `language` normalised (`bot.channels.rest`);
 * socket.io only accepts browser connections from the page's own host unless
   `cors_allowed_origins` says otherwise.
 """
@@ -55,6 +63,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.rest import (
+    check_metadata,
+    clean_text,
+    is_blank,
+    max_message_chars,
+    normalise_language,
+    render_note,
+    shorten,
+)
 from bot.paths import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -68,17 +85,7 @@ DEFAULT_WEB_DIR = PROJECT_ROOT / "web" / "dist"
 TYPING_EVENT = "bot_typing"
 """Event sent with `{"typing": true}` before and `{"typing": false}` after a message."""
 
-MAX_MESSAGE_CHARS = 5000
-"""Longer user messages are ignored (the page allows 1000 characters)."""
-
-ERROR_TEXT = (
-    "Entschuldigung, gerade ist ein technischer Fehler aufgetreten. "
-    "Bitte versuchen Sie es gleich noch einmal."
-)
-"""Sent when the assistant fails on a message, so that the user is not left waiting."""
-
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -92,14 +99,6 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",
 }
-
-
-def normalise_language(value: Any) -> Optional[str]:
-    """Returns a language code as lower-case ISO 639 code ("ar" from "ar-SY"), or None."""
-    if not isinstance(value, str):
-        return None
-    code = value.strip().replace("_", "-").split("-")[0].lower()
-    return code if _LANGUAGE.match(code) else None
 
 
 def _buttons(value: Any) -> List[Dict[str, str]]:
@@ -156,7 +155,7 @@ def bot_message_payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     sources = _sources(message.get("sources"))
     if sources:
         payload["sources"] = sources
-    for key in ("image", "attachment", "custom", "elements"):
+    for key in ("image", "attachment", "custom", "elements", "notice"):
         if message.get(key):
             payload[key] = message[key]
     if not payload["text"] and len(payload) == 3 and not payload["buttons"]:
@@ -181,6 +180,47 @@ async def _maybe_await(result: Any) -> None:
         await result
 
 
+async def join_session_room(
+    sio: AsyncServer, sid: str, session_id: str, namespace: Optional[str]
+) -> None:
+    """Puts a socket into its session's room and out of rooms of earlier sessions.
+
+    A socket that started a new conversation ("Gespräch löschen") must not get the
+    replies of the old one any more.
+    """
+    rooms = getattr(sio, "rooms", None)
+    if rooms is not None:
+        for room in list(rooms(sid, namespace=namespace) or []):
+            if room not in (sid, session_id):
+                await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
+    await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
+
+
+async def conversation_language(
+    blueprint: Blueprint, sender_id: str, hint: Optional[str]
+) -> Optional[str]:
+    """Returns the language of a conversation's replies, for the channel's notes.
+
+    The explicit choice (slot) wins, then the message's `customData.language`, then the
+    language of the latest clear user message; None when nothing is known.
+    """
+    app = getattr(blueprint.ctx, "app", None)
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    tracker_store = getattr(agent, "tracker_store", None)
+    if tracker_store is None:
+        return hint
+    try:
+        tracker = await tracker_store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 - the language of a note is not worth a failure
+        logger.exception("Could not read the conversation for the language of a note.")
+        return hint
+    if tracker is None:
+        return hint
+    from bot.reply_language import LANGUAGE_SLOT, detected_language
+
+    return tracker.get_slot(LANGUAGE_SLOT) or hint or detected_language(tracker)
+
+
 class WebChatBlueprint(SocketBlueprint):
     """The channel's blueprint; also sends browsers that open `/` to the chat page."""
 
@@ -197,12 +237,13 @@ class WebChatBlueprint(SocketBlueprint):
             **kwargs: Keyword arguments of `sanic.Blueprint`.
         """
         super().__init__(sio, socketio_path, *args, **kwargs)
-        self.redirect_root = redirect_root
+        self.ctx.redirect_root = redirect_root
 
     def register(self, app: Any, options: Dict[str, Any]) -> None:
         """Attaches socket.io, the routes and the redirect of `/` to the app."""
         super().register(app, options)
-        if not self.redirect_root:
+        self.ctx.app = app  # its `ctx.agent` knows the conversations (language of notes)
+        if not self.ctx.redirect_root:
             return
         page = (options.get("url_prefix") or self.url_prefix or "").rstrip("/") + "/"
 
@@ -240,8 +281,10 @@ class WebChatOutput(SocketIOOutput):
         """
         super().__init__(sio, bot_message_evt)
         self.namespace = namespace
+        self.sent = 0
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
+        self.sent += 1
         await self.sio.emit(
             self.bot_message_evt, response, room=socket_id, namespace=self.namespace
         )
@@ -442,17 +485,21 @@ class WebChatInput(SocketIOInput):
             if not isinstance(requested, str) or not _SESSION_ID.match(requested):
                 requested = uuid.uuid4().hex
             if self.session_persistence:
-                await _maybe_await(sio.enter_room(sid, requested, namespace=namespace))
+                await join_session_room(sio, sid, requested, namespace)
             await sio.emit("session_confirm", requested, room=sid, namespace=namespace)
             logger.debug(f"Web chat client {sid} joined session {requested}.")
 
+        async def send_note(
+            output: WebChatOutput, sender_id: str, notice: str, hint: Optional[str]
+        ) -> None:
+            language = await conversation_language(webchat, sender_id, hint)
+            note = await render_note(sender_id, notice, language, max_message_chars())
+            await output.send_response(sender_id, note)
+
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any) -> None:
-            if not isinstance(data, dict):
-                return
-            text = data.get("message", "")
-            if not isinstance(text, str) or len(text) > MAX_MESSAGE_CHARS:
-                logger.warning(f"Web chat client {sid} sent an invalid or too long message.")
+            if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+                logger.warning(f"Web chat client {sid} sent a malformed message; ignored.")
                 return
             if self.session_persistence:
                 session_id = data.get("session_id")
@@ -463,7 +510,7 @@ class WebChatInput(SocketIOInput):
                     )
                     return
                 # joining is idempotent; it covers a message sent right after a reconnect
-                await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
+                await join_session_room(sio, sid, session_id, namespace)
                 sender_id = session_id
             else:
                 sender_id = sid
@@ -474,30 +521,35 @@ class WebChatInput(SocketIOInput):
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
-            if not isinstance(metadata, dict):
+            try:
+                metadata = check_metadata(metadata)
+            except ValueError:  # not an object, or nested too deeply
                 metadata = {}
-            if "language" in metadata:
-                language = normalise_language(metadata["language"])
-                metadata = {k: v for k, v in metadata.items() if k != "language"}
-                if language:
-                    metadata["language"] = language
+            hint = metadata.get("language")
 
-            output_channel = WebChatOutput(sio, self.bot_message_evt, namespace)
-            message = UserMessage(
-                text,
-                output_channel,
-                sender_id,
-                input_channel=self.name(),
-                metadata=metadata,
+            # cleaned and cut like the REST channel does (bot.channels.rest)
+            text, shortened = shorten(
+                clean_text(data.get("message", "")).strip(), max_message_chars()
             )
+            output = WebChatOutput(sio, self.bot_message_evt, namespace)
             await sio.emit(TYPING_EVENT, {"typing": True}, room=sender_id, namespace=namespace)
             try:
-                await on_new_message(message)
+                if is_blank(text):
+                    await send_note(output, sender_id, "empty", hint)
+                    return
+                if shortened:
+                    await send_note(output, sender_id, "shortened", hint)
+                before = output.sent
+                await on_new_message(
+                    UserMessage(
+                        text, output, sender_id, input_channel=self.name(), metadata=metadata
+                    )
+                )
+                if output.sent == before:
+                    await send_note(output, sender_id, "no_reply", hint)
             except Exception:  # the user must not wait for an answer that never comes
                 logger.exception(f"The assistant failed on a web chat message of {sender_id}.")
-                await output_channel.send_response(
-                    sender_id, {"text": ERROR_TEXT, "language": "de"}
-                )
+                await send_note(output, sender_id, "error", hint)
             finally:
                 await sio.emit(TYPING_EVENT, {"typing": False}, room=sender_id, namespace=namespace)
 

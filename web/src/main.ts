@@ -54,8 +54,10 @@ const DEFAULT_CONFIG: Config = {
 
 /** The indicator goes away at the latest after this long without an answer. */
 const TYPING_TIMEOUT_MS = 60_000;
-/** Short disconnects (a reload of the server) are not worth a warning. */
-const OFFLINE_NOTICE_DELAY_MS = 1_500;
+/** Until then "connecting …" is not shown, so that a quick connection does not flicker. */
+const CONNECTING_NOTICE_DELAY_MS = 800;
+/** After that long without a connection the notice says the server is unreachable. */
+const OFFLINE_NOTICE_DELAY_MS = 3_000;
 
 async function loadConfig(): Promise<Config> {
   try {
@@ -100,6 +102,8 @@ class WebChat {
   private typingTimer: number | undefined;
   private offlineTimer: number | undefined;
   private connection: "connecting" | "online" | "offline" = "connecting";
+  private statusVisible = false;
+  private statusTimer: number | undefined;
 
   constructor(private readonly config: Config) {
     const stored = loadLanguage();
@@ -119,6 +123,7 @@ class WebChat {
     this.applyStrings();
     this.renderHistory(loadHistory());
     this.bindUi();
+    this.setConnection("connecting");
     this.connect();
     this.root.classList.add("chat--ready");
   }
@@ -281,17 +286,28 @@ class WebChat {
 
   private setConnection(state: "connecting" | "online" | "offline"): void {
     this.connection = state;
-    this.updateStatus();
+    this.root.dataset.connection = state;
+    window.clearTimeout(this.statusTimer);
+    if (state === "online") {
+      this.updateStatus();
+      return;
+    }
+    // a connection that is there within a moment needs no notice (no flicker on load)
+    const delay = state === "connecting" ? CONNECTING_NOTICE_DELAY_MS : 0;
+    this.statusTimer = window.setTimeout(() => {
+      this.statusVisible = true;
+      this.updateStatus();
+    }, delay);
   }
 
   private updateStatus(): void {
-    this.status.hidden = this.connection === "online";
-    this.status.textContent =
-      this.connection === "online"
-        ? ""
-        : this.connection === "offline"
-          ? this.strings.offline
-          : this.strings.connecting;
+    if (this.connection === "online") this.statusVisible = false;
+    this.status.hidden = !this.statusVisible;
+    this.status.textContent = !this.statusVisible
+      ? ""
+      : this.connection === "offline"
+        ? this.strings.offline
+        : this.strings.connecting;
   }
 
   // --- messages ---------------------------------------------------------------------
