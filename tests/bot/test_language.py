@@ -222,8 +222,7 @@ def test_dev_set_accuracy() -> None:
 def test_held_out_short_messages_accuracy() -> None:
     """Quality gate on a held-out set the detector was not tuned on."""
     path = DATA / "short_messages.tsv"
-    if not path.exists():
-        pytest.skip("tests/data/short_messages.tsv is not there")
+    assert path.exists(), "the held-out set tests/data/short_messages.tsv is missing"
     rows = load_messages(path)
     assert rows, "no messages in short_messages.tsv"
     misses = [(lang, text, got) for lang, text in rows if (got := detect_language(text)) != lang]
