@@ -33,7 +33,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -222,6 +222,7 @@ def detect_language(
     text: str,
     candidates: Iterable[str] | None = None,
     previous: str | None = None,
+    neutral: Collection[str] = frozenset(),
 ) -> str:
     """Detect the language of a short chat message.
 
@@ -233,6 +234,8 @@ def detect_language(
         previous: The conversation's current language, kept when the message
             does not tell ("ok", "Hallo", emoji, digits, a URL...) and
             preferred when the message fits it as well as another language.
+        neutral: More lower-cased words that say nothing about the language,
+            e.g. the names and terms of the bot's domain ("bamf", "keicher").
 
     Returns:
         One of the candidates, `previous` for a message without language
@@ -242,7 +245,7 @@ def detect_language(
     """
     langs = _normalize_candidates(candidates)
     previous = previous.strip().lower() if previous else None
-    words = [word for word in _words(text) if word not in _NEUTRAL_WORDS]
+    words = [w for w in _words(text) if w not in _NEUTRAL_WORDS and w not in neutral]
     if not words:
         return previous or UNDETERMINED
 
@@ -261,6 +264,11 @@ def detect_language(
     weight = _LANGDETECT_WEIGHT * len(words)
     probabilities = _langdetect(" ".join(words), plausible)
     return max(plausible, key=lambda lang: scores[lang] + weight * probabilities[lang])
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a lower-cased word is in the common-word table of some language."""
+    return word in _common_words()
 
 
 def language_name(code: str) -> str:

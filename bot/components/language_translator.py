@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
 from bot.language import UNDETERMINED, detect_language
+from bot.lexicon import domain_names
 from bot.translation import TranslationUnavailable, Translator, default_translator
 
 logger = logging.getLogger(__name__)
@@ -135,7 +136,10 @@ class LanguageTranslator(GraphComponent):
             installed = set()
         candidates = set(configured_languages()) | installed
         language = detect_language(
-            text, candidates=sorted(candidates), previous=self.language_hint(message)
+            text,
+            candidates=sorted(candidates),
+            previous=self.language_hint(message),
+            neutral=domain_names(),
         )
         message.set(LANGUAGE, language, add_to_output=True)
         if language in (UNDETERMINED, self.bot_language):

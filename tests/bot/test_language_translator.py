@@ -85,3 +85,12 @@ def test_training_data_is_not_touched(component) -> None:
 
     data = TrainingData([Message(data={"text": "Thank you", "intent": "thank"})])
     assert component.process_training_data(data).training_examples[0].get("text") == "Thank you"
+
+
+@pytest.mark.parametrize(
+    "text", ["Dr. Sommer BAMF", "roswitha keicher heilbronn", "Soforthilfe Ukraine", "AMIF"]
+)
+def test_names_from_the_sources_are_not_taken_for_a_foreign_language(component, text) -> None:
+    message = processed(component, text)
+    assert message.get("text") == text
+    assert message.get("language") in ("und", "de")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from bot import packs
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "argos"
@@ -14,7 +12,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "argos"
 
 def test_install_from_files_and_list(fixture_packs, capsys) -> None:
     assert packs.main(["install", "--from", str(FIXTURES)]) == 0
-    assert {("de", "en"), ("ar", "en")} <= {(p.from_code, p.to_code) for p in packs.installed_packs()}
+    installed = {(p.from_code, p.to_code) for p in packs.installed_packs()}
+    assert {("de", "en"), ("ar", "en")} <= installed
     packs.main(["list"])
     out = capsys.readouterr().out
     assert "de→en" in out and "Languages:" in out
