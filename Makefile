@@ -25,6 +25,7 @@ help:
 	@echo "make shell  chat on the command line"
 	@echo "make test   lint, pytest, data validation, training if needed, conversation tests, NLU evaluation"
 	@echo "make bench  print accuracy, latency, training time and memory figures"
+	@echo "make loadtest  realistic, saturation and long-conversation load figures"
 	@echo "make models install the language packs (internet), or: make models FROM=folder"
 
 # --- setup -------------------------------------------------------------------------
@@ -111,6 +112,10 @@ run: train web
 
 bench: train
 	$(BIN)/python tools/bench.py
+
+# Loopback load test (bounded; stops by itself): realistic, saturation, long conversation.
+loadtest: train
+	$(BIN)/python tools/loadtest.py
 
 clean:
 	rm -rf $(MODEL_DIR) results .pytest_cache .ruff_cache web/dist
