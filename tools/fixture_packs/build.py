@@ -66,6 +66,7 @@ ARGOS_LENGTH_PENALTY = 0.2
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """Read a phrase file (source<TAB>english); exit on bad lines or duplicates."""
     pairs = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -86,6 +87,7 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- SentencePiece
 def train_sentencepiece(texts: list[str], workdir: Path) -> Path:
+    """Train the shared SentencePiece model on texts and return the .model path."""
     import sentencepiece as spm
 
     corpus = workdir / "spm_corpus.txt"
@@ -125,6 +127,8 @@ class _VocabTokenizer:
 
 # --------------------------------------------------------------------------- training
 class Direction:
+    """One translation direction: its pairs, tokenizer, MarianMT model and optimiser."""
+
     def __init__(self, pairs, sp_model: Path, from_code: str, to_code: str):
         import sentencepiece as spm
         import torch
@@ -176,7 +180,7 @@ class Direction:
         self.input_ids = torch.full((len(pairs), ls), self.pad_id, dtype=torch.long)
         self.attention = torch.zeros((len(pairs), ls), dtype=torch.long)
         self.labels = torch.full((len(pairs), lt), -100, dtype=torch.long)
-        for i, (s, t) in enumerate(zip(src, tgt)):
+        for i, (s, t) in enumerate(zip(src, tgt, strict=True)):
             self.input_ids[i, : len(s)] = torch.tensor(s)
             self.attention[i, : len(s)] = 1
             self.labels[i, : len(t)] = torch.tensor(t)
@@ -192,6 +196,7 @@ class Direction:
             self.model.get_input_embeddings().weight[self.pad_id].zero_()
 
     def train(self, steps: int) -> float:
+        """Train for the given number of steps and return the last mean token loss."""
         import torch
 
         self.model.train()
@@ -221,6 +226,7 @@ class Direction:
         return loss_val
 
     def convert(self, out_dir: Path):
+        """Convert the model to a CTranslate2 int8 model in out_dir."""
         import ctranslate2
         import torch
         from ctranslate2.converters import TransformersConverter
@@ -265,12 +271,13 @@ def argos_like_translate(translator, sp, sentences: list[str]) -> list[str]:
 
 
 def check_model(model_dir: Path, direction: Direction) -> list[tuple[str, str, str]]:
+    """Translate every pair like argostranslate; return (source, want, got) misses."""
     import ctranslate2
 
     translator = ctranslate2.Translator(str(model_dir), device="cpu")
     srcs = [p[0] for p in direction.pairs]
     hyps = argos_like_translate(translator, direction.sp, srcs)
-    return [(s, t, h) for (s, t), h in zip(direction.pairs, hyps) if h != t]
+    return [(s, t, h) for (s, t), h in zip(direction.pairs, hyps, strict=True) if h != t]
 
 
 # --------------------------------------------------------------------------- MiniSBD
@@ -278,8 +285,10 @@ SBD_PUNCT = [".", "!", "?", "؟", "…"]
 
 
 def build_minisbd_onnx(path: Path):
-    """A tiny rule-based model in MiniSBD's ONNX format (inputs units/features, output
-    per-character logits over {0: inside token, 1: token end, 2: sentence end}).
+    """Write a tiny rule-based model in MiniSBD's ONNX format to path.
+
+    Inputs units/features, output per-character logits over {0: inside token,
+    1: token end, 2: sentence end}.
 
     Rule: a character followed by a space ends a token; if it is one of . ! ? ؟ … it
     also ends a sentence. The last character of a paragraph always ends a sentence
@@ -370,6 +379,7 @@ def build_minisbd_onnx(path: Path):
 
 # --------------------------------------------------------------------------- packaging
 def write_package(direction: Direction, model_dir: Path, out_file: Path, n_pairs: int):
+    """Write the .argosmodel zip for direction with the CTranslate2 model in model_dir."""
     f, t = direction.from_code, direction.to_code
     top = f"translate-{f}_{t}-fixture"
     with tempfile.TemporaryDirectory() as tmp:
@@ -423,6 +433,7 @@ def write_package(direction: Direction, model_dir: Path, out_file: Path, n_pairs
 
 
 def build_pair(code: str, workroot: Path):
+    """Build the code->en and en->code packages; return their sizes by direction."""
     pairs = read_pairs(PHRASES_DIR / f"{code}_en.tsv")
     print(f"[{code}<->en] {len(pairs)} pairs", flush=True)
     work = workroot / code
@@ -478,6 +489,7 @@ def build_pair(code: str, workroot: Path):
 
 
 def main():
+    """Build the fixture packages selected on the command line."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument(
         "--pairs",

@@ -31,6 +31,7 @@ NETWORK_ATTEMPTS: list[str] = []
 
 
 def block_network():
+    """Make every socket connection or DNS lookup in this process fail and be recorded."""
     def refuse(*args, **kwargs):
         NETWORK_ATTEMPTS.append(repr(args[:2]))
         raise OSError("network disabled by tools/fixture_packs/verify.py")
@@ -42,6 +43,7 @@ def block_network():
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """Read the (source, english) pairs of a phrase file."""
     pairs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -51,6 +53,7 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
 
 
 def score(translate, pairs, from_code, to_code, label=None, show=5):
+    """Translate pairs, print the result and a few misses; return the exact-match rate."""
     misses = []
     for src, want in pairs:
         got = translate(src, from_code, to_code)
@@ -65,6 +68,7 @@ def score(translate, pairs, from_code, to_code, label=None, show=5):
 
 
 def main() -> int:
+    """Install the fixture packages and run all checks; return the exit code."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--packages", default=str(REPO / "tests" / "fixtures" / "argos"))
     ap.add_argument("--phrases", default=str(HERE / "phrases"))
