@@ -12,13 +12,7 @@ import uuid
 from typing import Any, Dict, List
 
 import pytest
-
-socketio = pytest.importorskip("socketio")
-
-pytestmark = pytest.mark.skipif(
-    not __import__("importlib").util.find_spec("bot.channels.webchat"),
-    reason="no web chat channel (bot/channels/webchat.py)",
-)
+import socketio
 
 FIRST_REPLY_TIMEOUT = 30.0
 """Seconds until the first bot message must be there (a hang check, not a timing test)."""
