@@ -1,0 +1,36 @@
+"""The Redis lock store hands out each ticket once, even to servers racing for it."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.lock_store import AtomicRedisLockStore
+
+
+def store() -> AtomicRedisLockStore:
+    return AtomicRedisLockStore(host="127.0.0.1", port=6379, db=3, key_prefix="locktest")
+
+
+def test_simultaneous_tickets_are_unique_and_cleanup_deletes_the_lock() -> None:
+    conversation = f"race-{uuid.uuid4().hex[:8]}"
+    stores = [store() for _ in range(8)]  # one client per "server"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        tickets = list(pool.map(lambda i: stores[i % 8].issue_ticket(conversation, 60),
+                                range(40)))
+    assert sorted(tickets) == list(range(40))
+    for ticket in tickets:
+        stores[ticket % 8].cleanup(conversation, ticket)
+    assert stores[0].get_lock(conversation) is None
+
+
+def test_lock_is_kept_while_someone_waits() -> None:
+    conversation = f"wait-{uuid.uuid4().hex[:8]}"
+    first, second = store(), store()
+    ticket_a = first.issue_ticket(conversation, 60)
+    ticket_b = second.issue_ticket(conversation, 60)
+    first.cleanup(conversation, ticket_a)
+    lock = second.get_lock(conversation)
+    assert lock is not None and not lock.is_locked(ticket_b)
+    second.cleanup(conversation, ticket_b)
+    assert second.get_lock(conversation) is None
