@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -180,14 +181,16 @@ def long_figures(turns: List[Turn]) -> Dict[str, object]:
     return figures
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """Returns user + system CPU time of a process and its children so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    ticks = os.sysconf("SC_CLK_TCK")
-    return sum(int(value) for value in fields[11:15]) / ticks
+def process_cpu_seconds(pids: List[int]) -> float:
+    """Returns user + system CPU time of processes (and their children) so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 class Conversation:
@@ -252,10 +255,13 @@ async def run_conversation(
 
 
 async def run_scenario(
-    name: str, url: str, pid: int, conversations: int, turns: int, deadline: float,
-    german: List[str], languages: Optional[List[str]] = None,
+    name: str, urls: List[str], pids: List[int], conversations: int, turns: int,
+    deadline: float, german: List[str], languages: Optional[List[str]] = None,
 ) -> ScenarioResult:
-    """Runs one scenario until it is done or the deadline has passed."""
+    """Runs one scenario until it is done or the deadline has passed.
+
+    Conversation i goes to server i % len(urls), always the same one (sticky).
+    """
     import aiohttp
 
     result = ScenarioResult(name, conversations, turns)
@@ -268,12 +274,15 @@ async def run_scenario(
             user.pool = {"de": german, "en": ENGLISH, "ar": ARABIC}[user.language]
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=max(conversations, 1))
-    cpu_before = process_cpu_seconds(pid)
+    cpu_before = process_cpu_seconds(pids)
     started = time.perf_counter()
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         tasks = [
             asyncio.ensure_future(
-                run_conversation(session, url, user, turns, name == "realistic", result)
+                run_conversation(
+                    session, urls[user.index % len(urls)], user, turns, name == "realistic",
+                    result,
+                )
             )
             for user in users
         ]
@@ -288,19 +297,20 @@ async def run_scenario(
             if task.exception() is not None:
                 raise task.exception()
     result.wall_s = time.perf_counter() - started
-    result.cpu_s = process_cpu_seconds(pid) - cpu_before
+    result.cpu_s = process_cpu_seconds(pids) - cpu_before
     return result
 
 
-async def warm_up(url: str, german: List[str]) -> None:
-    """One turn per language so that models and caches are loaded before measuring."""
+async def warm_up(urls: List[str], german: List[str]) -> None:
+    """One turn per language and server, so that models and caches are loaded."""
     import aiohttp
 
     async with aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=120)
     ) as session:
-        for index, text in enumerate([german[0], ENGLISH[1], ARABIC[1], german[1]]):
-            await send(session, url, f"warmup-{index}", text)
+        for server, url in enumerate(urls):
+            for index, text in enumerate([german[0], ENGLISH[1], ARABIC[1], german[1]]):
+                await send(session, url, f"warmup-{server}-{index}", text)
 
 
 def install_fixture_packs(folder: Path) -> None:
@@ -353,11 +363,13 @@ def print_report(summaries: List[Dict[str, object]]) -> None:
             )
 
 
-async def run_all(args: argparse.Namespace, url: str, pid: int) -> List[Dict[str, object]]:
+async def run_all(
+    args: argparse.Namespace, urls: List[str], pids: List[int]
+) -> List[Dict[str, object]]:
     """Runs the chosen scenarios in order and returns their summaries."""
     german = german_messages()
     deadline = time.monotonic() + args.time_limit
-    await warm_up(url, german)
+    await warm_up(urls, german)
     names = SCENARIOS if args.scenario == "all" else (args.scenario,)
     summaries = []
     for name in names:
@@ -371,7 +383,7 @@ async def run_all(args: argparse.Namespace, url: str, pid: int) -> List[Dict[str
             conversations, turns, languages = args.conversations, args.turns, None
         print(f"Running {name} ({conversations} × {turns}) ...", flush=True)
         result = await run_scenario(
-            name, url, pid, conversations, turns, deadline, german, languages
+            name, urls, pids, conversations, turns, deadline, german, languages
         )
         summaries.append(result.summary())
         print_report(summaries[-1:])
@@ -394,6 +406,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         "--url", help="use a running server on loopback instead of starting one "
         "(e.g. http://127.0.0.1:5005); server CPU is then not measured"
     )
+    parser.add_argument(
+        "--instances", type=int, default=1,
+        help="Rasa servers to start (1-4); each conversation stays on one of them",
+    )
+    parser.add_argument(
+        "--endpoints", default="endpoints.yml",
+        help="endpoints file of the servers (e.g. endpoints.scale-out.yml)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     for name in ("conversations", "turns", "long_turns"):
@@ -401,6 +421,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         limit = MAX_CONVERSATIONS if name == "conversations" else MAX_TURNS
         if not 1 <= value <= limit:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and {limit}")
+    if not 1 <= args.instances <= 4:
+        parser.error("--instances must be between 1 and 4")
     if not 1 <= args.time_limit <= 3600:
         parser.error("--time-limit must be between 1 and 3600 seconds")
     if args.url and urlsplit(args.url).hostname not in LOOPBACK:
@@ -412,9 +434,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Starts the stack, runs the scenarios, prints and optionally writes the report."""
     args = parse_args(argv)
     if args.url:
-        summaries = asyncio.run(
-            run_all(args, args.url.rstrip("/") + "/webhooks/rest/webhook", pid=-1)
-        )
+        url = args.url.rstrip("/") + "/webhooks/rest/webhook"
+        summaries = asyncio.run(run_all(args, [url], pids=[]))
     else:
         folder = Path(tempfile.mkdtemp(prefix="loadtest-"))
         packs = PROJECT_ROOT / "var" / "loadtest-language-packs"
@@ -424,13 +445,22 @@ def main(argv: Optional[List[str]] = None) -> int:
             "TRACKER_DB": str(folder / "conversations.db"),
             "RETENTION_DAYS": "0",
         }
-        print(f"Starting the assistant on 127.0.0.1:{args.rasa_port} (logs in {folder}) ...")
-        with running_stack(
-            rasa_port=args.rasa_port, actions_port=args.actions_port, extra_env=env,
-            log_dir=folder, credentials=rest_only_credentials(folder),
-        ) as stack:
-            url = f"{stack['url']}/webhooks/rest/webhook"
-            summaries = asyncio.run(run_all(args, url, stack["rasa"].pid))
+        credentials = rest_only_credentials(folder)
+        with contextlib.ExitStack() as servers:
+            stacks = []
+            for i in range(args.instances):
+                print(
+                    f"Starting assistant {i + 1}/{args.instances} on "
+                    f"127.0.0.1:{args.rasa_port + i} (logs in {folder}) ...", flush=True
+                )
+                stacks.append(servers.enter_context(running_stack(
+                    rasa_port=args.rasa_port + i, actions_port=args.actions_port + i,
+                    extra_env=env, log_dir=folder, credentials=credentials,
+                    endpoints=args.endpoints,
+                )))
+            urls = [f"{stack['url']}/webhooks/rest/webhook" for stack in stacks]
+            pids = [stack["rasa"].pid for stack in stacks]
+            summaries = asyncio.run(run_all(args, urls, pids))
     print("\nSummary")
     print_report(summaries)
     if args.json:

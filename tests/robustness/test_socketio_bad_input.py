@@ -8,6 +8,7 @@ server must stay up and the same connection must still be answered afterwards.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from typing import Any, Dict, List
 
@@ -31,46 +32,58 @@ class Chat:
         self.url = url
         self.client = socketio.AsyncClient(reconnection=False)
         self.session_id = uuid.uuid4().hex
-        self.messages: asyncio.Queue = asyncio.Queue()
-        self.done = asyncio.Event()
-        self.confirmed = asyncio.Event()
+        # plain flags, polled: the handlers may run outside the test's event loop
+        # iteration, and an asyncio.Event set from there does not wake the waiter
+        self.messages: List[Dict] = []
+        self.done = False
+        self.confirmed = False
 
         @self.client.on("bot_uttered")
         async def bot_uttered(data: Any) -> None:
-            await self.messages.put(data)
+            self.messages.append(data)
 
         @self.client.on("bot_typing")
         async def bot_typing(data: Any) -> None:
             if isinstance(data, dict) and data.get("typing") is False:
-                self.done.set()
+                self.done = True
 
         @self.client.on("session_confirm")
         async def session_confirm(data: Any) -> None:
-            self.confirmed.set()
+            self.confirmed = True
+
+    async def wait_until(self, condition: Any, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
 
     async def __aenter__(self) -> Chat:
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
         await self.client.emit("session_request", {"session_id": self.session_id})
-        await asyncio.wait_for(self.confirmed.wait(), 10)
+        assert await self.wait_until(lambda: self.confirmed, 10), "no session_confirm"
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
-        await self.client.disconnect()
+        # A polling client's clean disconnect waits for its pending long-poll (up to
+        # the ping interval, 25 s); close without waiting and end the poll instead.
+        eio = self.client.eio
+        tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
+        await eio.disconnect(abort=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def send_raw(self, data: Any) -> None:
-        self.done.clear()
+        self.done = False
         await self.client.emit("user_uttered", data)
 
     async def replies(self, timeout: float = FIRST_REPLY_TIMEOUT) -> List[Dict]:
         """Collects the bot messages of one turn (until typing stops); [] if none came."""
-        try:
-            await asyncio.wait_for(self.done.wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
+        await self.wait_until(lambda: self.done, timeout)
         await asyncio.sleep(QUIET_AFTER_TYPING)
-        found = []
-        while not self.messages.empty():
-            found.append(self.messages.get_nowait())
+        found, self.messages = self.messages, []
         return found
 
     async def say(self, text: Any, **extra: Any) -> List[Dict]:
