@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import logging
+from typing import Any, Optional
 
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
 from bot.language import UNDETERMINED
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE_SLOT = "language"
 """The slot an explicit language choice sets (choose_language, widget picker)."""
@@ -35,3 +38,30 @@ def reply_language(tracker: DialogueStateTracker) -> str:
     if chosen:
         return chosen
     return detected_language(tracker) or settings.get("BOT_LANGUAGE")
+
+
+async def stored_conversation_language(
+    app: Any, sender_id: str, hint: Optional[str]
+) -> Optional[str]:
+    """Returns the language of a stored conversation's replies, for a channel's notes.
+
+    The explicit choice (slot) wins, then the channel's language hint, then the
+    language of the latest clear user message; None when nothing is known.
+
+    Args:
+        app: The Sanic app (its `ctx.agent` has the tracker store).
+        sender_id: The conversation.
+        hint: The language the channel says the user chose, if any.
+    """
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    tracker_store = getattr(agent, "tracker_store", None)
+    if tracker_store is None:
+        return hint
+    try:
+        tracker = await tracker_store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 - the language of a note is not worth a failure
+        logger.exception("Could not read the conversation for the language of a note.")
+        return hint
+    if tracker is None:
+        return hint
+    return tracker.get_slot(LANGUAGE_SLOT) or hint or detected_language(tracker)

@@ -156,6 +156,11 @@ class ScenarioResult:
                 "p95_ms": round(percentile(values, 95), 1),
             }
         result["by_language"] = by_language
+        result["slowest"] = [
+            {"conversation": t.conversation, "turn": t.turn, "language": t.language,
+             "latency_ms": round(t.latency_ms, 1)}
+            for t in sorted(answered, key=lambda t: -t.latency_ms)[:5]
+        ]
         if self.name == "long":
             result.update(long_figures(self.turns))
         return result

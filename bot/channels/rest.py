@@ -352,21 +352,10 @@ async def conversation_language(request: Request, incoming: IncomingMessage) -> 
     The explicit choice (slot) wins, then the request's language hint, then the
     language of the latest clear user message; None when nothing is known.
     """
-    hint = incoming.metadata.get("language")
-    agent = getattr(getattr(request.app, "ctx", None), "agent", None)
-    tracker_store = getattr(agent, "tracker_store", None)
-    if tracker_store is None:
-        return hint
-    try:
-        tracker = await tracker_store.retrieve(incoming.sender)
-    except Exception:  # noqa: BLE001 - the language of a note is not worth a failure
-        logger.exception("Could not read the conversation for the language of a note.")
-        return hint
-    if tracker is None:
-        return hint
-    from bot.reply_language import LANGUAGE_SLOT, detected_language
+    from bot.reply_language import stored_conversation_language
 
-    return tracker.get_slot(LANGUAGE_SLOT) or hint or detected_language(tracker)
+    hint = incoming.metadata.get("language")
+    return await stored_conversation_language(request.app, incoming.sender, hint)
 
 
 def error_response(error: BadRequest) -> HTTPResponse:

@@ -204,21 +204,10 @@ async def conversation_language(
     The explicit choice (slot) wins, then the message's `customData.language`, then the
     language of the latest clear user message; None when nothing is known.
     """
-    app = getattr(blueprint.ctx, "app", None)
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
-    tracker_store = getattr(agent, "tracker_store", None)
-    if tracker_store is None:
-        return hint
-    try:
-        tracker = await tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - the language of a note is not worth a failure
-        logger.exception("Could not read the conversation for the language of a note.")
-        return hint
-    if tracker is None:
-        return hint
-    from bot.reply_language import LANGUAGE_SLOT, detected_language
+    from bot.reply_language import stored_conversation_language
 
-    return tracker.get_slot(LANGUAGE_SLOT) or hint or detected_language(tracker)
+    app = getattr(blueprint.ctx, "app", None)
+    return await stored_conversation_language(app, sender_id, hint)
 
 
 class WebChatBlueprint(SocketBlueprint):
