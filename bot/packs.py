@@ -64,13 +64,14 @@ def argos() -> ModuleType:
     """
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir())
     packages_dir().mkdir(parents=True, exist_ok=True)
-    # argostranslate logs every call (and the texts) at INFO; keep message text out of logs.
-    logging.getLogger("argostranslate").setLevel(logging.WARNING)
     import argostranslate.package
     import argostranslate.sbd
     import argostranslate.translate
     from minisbd import models as minisbd_models
 
+    # argostranslate.utils logs every call, with the texts, at INFO (it sets that level
+    # on import): keep message text out of the logs.
+    logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
     minisbd_models.cache_dir = str(splitter_cache_dir())
     return argostranslate
 

@@ -21,11 +21,16 @@ throughput (answered turns per second of wall time, and bot messages per second)
 latency p50/p95/p99/max, errors (non-200 status, timeout, connection error, no
 message, or the channel's error/timeout note) and the Rasa server's CPU time per turn.
 
-Numbers are printed (and written as JSON with `--json`), never asserted.
+Numbers are printed (and written as JSON with `--json`, with the five slowest turns of
+each scenario), never asserted. `--instances N` starts N Rasa servers (each with its
+action server) and pins every conversation to one of them, as a load balancer with
+sticky sessions would; `--endpoints` picks their endpoints file (e.g.
+endpoints.scale-out.yml with PostgreSQL and Redis); the server CPU is then summed.
 
     .venv/bin/python tools/loadtest.py                      # all scenarios
     .venv/bin/python tools/loadtest.py --scenario long --turns 100
     .venv/bin/python tools/loadtest.py --scenario saturation --conversations 20 --turns 10
+    .venv/bin/python tools/loadtest.py --scenario saturation --instances 2
 """
 
 from __future__ import annotations
