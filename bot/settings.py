@@ -47,6 +47,18 @@ SETTINGS: List[Setting] = [
         "http://127.0.0.1:{ACTIONS_PORT}/webhook",
         "Where Rasa calls the action server (`endpoints.yml`).",
     ),
+    Setting(
+        "RASA_ENABLE_API",
+        "0",
+        "1 turns on Rasa's HTTP API (off by default); it then requires `RASA_API_TOKEN`.",
+    ),
+    Setting("RASA_API_TOKEN", "", "Token the HTTP API requires (keep it in `.env`)."),
+    Setting(
+        "CORS_ORIGINS",
+        "",
+        "Space-separated origins allowed to call the server from other sites (none by "
+        "default; the web chat is served from the same origin).",
+    ),
     Setting("BOT_LANGUAGE", "de", "The language the assistant is trained in and thinks in."),
     Setting(
         "BOT_LANGUAGES",

@@ -10,6 +10,21 @@ BIN=${VENV:-.venv}/bin
 # Effective settings (environment or the defaults of bot/settings.py).
 eval "$("$BIN/python" -m bot.settings --export)"
 
+# Security: the HTTP API stays off unless asked for, and then needs a token.
+api_args=()
+if [ "$RASA_ENABLE_API" = "1" ]; then
+  if [ -z "$RASA_API_TOKEN" ]; then
+    echo "RASA_ENABLE_API=1 needs RASA_API_TOKEN: the HTTP API is never open without a token." >&2
+    exit 2
+  fi
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
+cors_args=()
+if [ -n "$CORS_ORIGINS" ]; then
+  read -r -a origins <<<"$CORS_ORIGINS"
+  cors_args=(--cors "${origins[@]}")
+fi
+
 mkdir -p var/log
 case "$DEPLOYMENT" in
   single) ENDPOINTS=endpoints.yml ;;
@@ -31,7 +46,7 @@ case "$mode" in
   run)
     echo "Web chat: http://$RASA_HOST:$RASA_PORT/webhooks/webchat/  (REST: POST /webhooks/rest/webhook)"
     "$BIN/rasa" run --model models --endpoints "$ENDPOINTS" --credentials credentials.yml \
-      --interface "$RASA_HOST" --port "$RASA_PORT"
+      --interface "$RASA_HOST" --port "$RASA_PORT" "${api_args[@]}" "${cors_args[@]}"
     ;;
   *)
     echo "usage: $0 run|shell" >&2
