@@ -23,7 +23,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import settings
 from bot.language import language_name
-from bot.reply_language import reply_language
+from bot.reply_language import configured_languages, reply_language
 from bot.sources import citation_label, citation_line, sources_for
 from bot.translation import TranslationUnavailable, Translator, default_translator
 
@@ -43,15 +43,12 @@ def topic_payload(topic: str) -> str:
 
 def language_buttons() -> List[Dict[str, str]]:
     """Returns one button per configured language, titled with its own name."""
-    codes = [settings.get("BOT_LANGUAGE")] + settings.get("BOT_LANGUAGES").split(",")
     return [
         {
-            "title": language_name(code.strip()),
-            "payload": "/choose_language"
-            + json.dumps({"language": code.strip()}, separators=(",", ":")),
+            "title": language_name(code),
+            "payload": "/choose_language" + json.dumps({"language": code}, separators=(",", ":")),
         }
-        for code in codes
-        if code.strip()
+        for code in configured_languages()
     ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -27,15 +27,22 @@ def detected_language(tracker: DialogueStateTracker) -> Optional[str]:
     return None
 
 
+def configured_languages() -> List[str]:
+    """Returns the bot language and the configured user languages (BOT_LANGUAGES)."""
+    codes = [settings.get("BOT_LANGUAGE"), *settings.get("BOT_LANGUAGES").split(",")]
+    return [code.strip() for code in codes if code.strip()]
+
+
 def reply_language(tracker: DialogueStateTracker) -> str:
     """Returns the reply language: an explicit choice wins over detection.
 
-    The explicit choice stays until the user chooses again; without one, the
+    The explicit choice (one of the configured languages; anything else is ignored)
+    stays until the user chooses again; without one, the
     language of the latest clear user message counts (ambiguous messages such as
     "ok" keep the previous language); the bot language is the default.
     """
     chosen = tracker.get_slot(LANGUAGE_SLOT)
-    if chosen:
+    if chosen in configured_languages():
         return chosen
     return detected_language(tracker) or settings.get("BOT_LANGUAGE")
 

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import settings
 from bot.language import UNDETERMINED, detect_language
 from bot.lexicon import domain_names
+from bot.reply_language import configured_languages
 from bot.translation import TranslationUnavailable, Translator, default_translator
 
 logger = logging.getLogger(__name__)
@@ -32,12 +33,6 @@ logger = logging.getLogger(__name__)
 LANGUAGE = "language"
 ORIGINAL_TEXT = "original_text"
 TRANSLATION_MISSING = "translation_missing"
-
-
-def configured_languages() -> List[str]:
-    """Returns the bot language and the configured user languages."""
-    codes = settings.get("BOT_LANGUAGES").split(",")
-    return [settings.get("BOT_LANGUAGE")] + [c.strip() for c in codes if c.strip()]
 
 
 @DefaultV1Recipe.register(

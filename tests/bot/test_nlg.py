@@ -144,3 +144,10 @@ async def test_failing_model_gives_german_with_note() -> None:
     assert message["text"].startswith("Hallo!")
     assert message["language"] == "de"
     assert "not installed" in message["text"]
+
+
+def test_a_chosen_language_that_is_not_configured_is_ignored() -> None:
+    from bot.reply_language import reply_language
+
+    assert reply_language(tracker_in(language="xx", detected="en")) == "en"
+    assert reply_language(tracker_in(language="xx")) == "de"
