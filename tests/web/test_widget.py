@@ -176,20 +176,19 @@ class ChatPage:
 
 @pytest.fixture()
 def chat(browser: Browser, page_url: str) -> Iterator[ChatPage]:
-    context = browser.new_context(viewport=DESKTOP, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(REPLY_TIMEOUT_MS)
-    chat = ChatPage(page, page_url)
-    yield chat
-    assert chat.errors == [], f"JavaScript errors on the page: {chat.errors}"
-    context.close()
+    yield from chat_page(browser, page_url, viewport=DESKTOP)
 
 
 @pytest.fixture()
 def phone_chat(browser: Browser, page_url: str) -> Iterator[ChatPage]:
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="de-DE"
+    yield from chat_page(
+        browser, page_url, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
     )
+
+
+def chat_page(browser: Browser, page_url: str, **context_options) -> Iterator[ChatPage]:
+    """Opens the chat page in a fresh browser context; fails on JavaScript errors."""
+    context = browser.new_context(locale="de-DE", **context_options)
     page = context.new_page()
     page.set_default_timeout(REPLY_TIMEOUT_MS)
     chat = ChatPage(page, page_url)
