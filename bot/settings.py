@@ -79,6 +79,12 @@ SETTINGS: List[Setting] = [
     ),
     Setting("TRACKER_DB", "var/conversations.db", "SQLite file of the conversations (single)."),
     Setting(
+        "TRACKER_CACHE_EVENTS",
+        "20000",
+        "Events of recent conversations each server keeps in memory, so that a turn reads "
+        "only its new events from the database; 0 turns the cache off.",
+    ),
+    Setting(
         "RETENTION_DAYS",
         "30",
         "Conversations idle for longer are deleted (`make run` on start, `python -m "

@@ -41,6 +41,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -73,17 +74,25 @@ ENGLISH = [
     "Are you a bot?",
 ]
 ARABIC = ["مرحبا", "أين أجد دورة لغة؟", "شكرا", "ماذا يفعل مدير الاندماج؟"]
+ENTITY_MARKUP = re.compile(r"\[([^\]]*)\]\{[^}]*\}")
 LANGUAGE_MIX = ["de", "de", "de", "en", "ar"]
 """Conversation i speaks LANGUAGE_MIX[i % 5]."""
 
 
 def german_messages(path: Path = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml") -> List[str]:
-    """Returns the held-out German test messages (without importing Rasa)."""
+    """Returns the held-out German test messages (without importing Rasa).
+
+    Entity markup (`[Englisch]{...}`) is reduced to its text. Messages that choose a
+    reply language are left out: they would turn a German conversation into a
+    translated one.
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     texts = []
     for item in data.get("nlu", []):
+        if item.get("intent") == "choose_language":
+            continue
         for line in str(item.get("examples", "")).splitlines():
-            line = line.strip()
+            line = ENTITY_MARKUP.sub(r"\1", line.strip())
             if line.startswith("- ") and line[2:].strip():
                 texts.append(line[2:].strip())
     return texts
