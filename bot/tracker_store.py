@@ -2,9 +2,11 @@
 
 Rasa's SQLTrackerStore reads and deserialises every event of the current session on
 every turn, so a turn costs more the longer the conversation is (a 100-turn
-conversation has about 600 events). This store keeps the deserialised events of recent
-conversations in memory and asks the database only for the rows written since it last
-looked, so a turn's read costs the same at turn 5 and at turn 100.
+conversation has about 600 events), and counts the stored events again to save. This
+store keeps the trackers of recent conversations in memory (as IncrementalTrackers,
+which Rasa's processor can copy cheaply), asks the database only for the rows written
+since it last looked, and hands out a copy that knows how many of its events are
+stored, so a turn's read and write cost the same at turn 5 and at turn 100.
 
 The database stays the source of truth, which keeps the cache correct when several
 servers share one PostgreSQL database (scale-out) and when conversations are deleted
@@ -23,11 +25,12 @@ Configured in the endpoints files as
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Type
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, Iterator, Optional, Type
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -35,6 +38,7 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
+from bot.incremental_tracker import IncrementalTracker
 
 logger = logging.getLogger(__name__)
 
@@ -67,26 +71,31 @@ def event_from_dict(data: Dict[str, Any]) -> Optional[Event]:
 
 @dataclass
 class CachedConversation:
-    """The events of a conversation's current session and the last row they came from.
+    """A conversation's current session as stored, and the last row it came from.
 
     Attributes:
-        events: The deserialised events, in the order of their rows.
+        tracker: The tracker of the stored events (never handed out; copies are).
         last_row_id: The id of the newest row read.
         last_row_timestamp: Its timestamp, to tell it from a reused row id.
     """
 
-    events: List[Event] = field(default_factory=list)
+    tracker: IncrementalTracker
     last_row_id: int = -1
     last_row_timestamp: float = 0.0
 
     def add_rows(self, rows: Iterable[Any]) -> None:
-        """Appends the events of database rows (with `id`, `timestamp`, `data`)."""
+        """Applies the events of database rows (with `id`, `timestamp`, `data`)."""
         for row in rows:
             event = event_from_dict(json.loads(row.data))
             if event is not None:
-                self.events.append(event)
+                self.tracker.update(event)
             self.last_row_id = row.id
             self.last_row_timestamp = row.timestamp
+
+    @property
+    def size(self) -> int:
+        """Returns the number of events held."""
+        return len(self.tracker.events)
 
 
 class ConversationCache:
@@ -108,7 +117,7 @@ class ConversationCache:
     @property
     def total_events(self) -> int:
         """Returns the number of events held over all conversations."""
-        return sum(len(c.events) for c in self._conversations.values())
+        return sum(c.size for c in self._conversations.values())
 
     def pop(self, sender_id: str) -> Optional[CachedConversation]:
         """Removes and returns a conversation, or None when it is not cached."""
@@ -120,7 +129,7 @@ class ConversationCache:
         total = self.total_events
         while total > self.max_events and self._conversations:
             _, evicted = self._conversations.popitem(last=False)
-            total -= len(evicted.events)
+            total -= evicted.size
 
 
 def use_write_ahead_log(engine: sa.engine.Engine) -> None:
@@ -158,17 +167,39 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """Returns the tracker of the conversation's latest session, or None.
 
+        The tracker is an IncrementalTracker that remembers how many of its events are
+        stored, so that `save` writes the others without counting the stored ones.
+
         Args:
             sender_id: The conversation's id.
         """
+        if not self.domain:
+            return None
         conversation = self._read(sender_id)
-        if not conversation.events or not self.domain:
+        if not conversation.size:
             return None
         if self.cache.max_events > 0:
             self.cache.put(sender_id, conversation)
-        return DialogueStateTracker.from_events(
-            sender_id, list(conversation.events), self.domain.slots
-        )
+        tracker = conversation.tracker.copy()
+        tracker.stored_events = conversation.size
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Writes the events of the tracker that are not stored yet.
+
+        Args:
+            tracker: The conversation.
+        """
+        await super().save(tracker)
+        if getattr(tracker, "stored_events", None) is not None:
+            tracker.stored_events = len(tracker.events)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """Returns the tracker's events that are not stored yet."""
+        stored = getattr(tracker, "stored_events", None)
+        if stored is None:  # not read by this store: count the stored events
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     def _read(self, sender_id: str) -> CachedConversation:
         """Brings the cached events up to date, or reads the latest session afresh."""
@@ -199,6 +230,6 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
                 .with_entities(*columns)
                 .all()
             )
-            conversation = CachedConversation()
+            conversation = CachedConversation(IncrementalTracker(sender_id, self.domain.slots))
             conversation.add_rows(rows)
             return conversation

@@ -207,14 +207,52 @@ def test_entries_without_type_or_of_retired_type_are_skipped():
         event_from_dict({"event": "no_such_event"})
 
 
-def test_conversation_cache_evicts_least_recently_used_first():
+def conversation_of(size: int):
+    from bot.incremental_tracker import IncrementalTracker
     from bot.tracker_store import CachedConversation
 
+    return CachedConversation(
+        IncrementalTracker.from_tracker(
+            DialogueStateTracker.from_events("x", [SlotSet("topic", "a")] * size)
+        )
+    )
+
+
+def test_conversation_cache_evicts_least_recently_used_first():
     cache = ConversationCache(max_events=3)
-    cache.put("a", CachedConversation(events=[SlotSet("x", 1)] * 2))
-    cache.put("b", CachedConversation(events=[SlotSet("x", 1)]))
+    cache.put("a", conversation_of(2))
+    cache.put("b", conversation_of(1))
     cache.put("a", cache.pop("a"))  # used again: now the newest
-    cache.put("c", CachedConversation(events=[SlotSet("x", 1)]))
+    cache.put("c", conversation_of(1))
 
     assert cache.pop("b") is None
     assert cache.pop("a") is not None and cache.pop("c") is not None
+
+
+def test_saving_twice_writes_each_event_once(tmp_path: Path, domain: Domain):
+    import asyncio
+
+    db = str(tmp_path / "c.db")
+    store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=db)
+    add_turns(store, "anna", range(1, 3), domain)
+    tracker = retrieve(store, "anna")
+    for event in turn(3, time.time()):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(tracker))
+
+    rasas = retrieve(SQLTrackerStore(domain, dialect="sqlite", db=db), "anna")
+    assert event_dicts(rasas) == event_dicts(tracker)
+
+
+def test_the_handed_out_tracker_is_a_copy(tmp_path: Path, domain: Domain):
+    store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "c.db"))
+    add_turns(store, "anna", range(1, 3), domain)
+    first = retrieve(store, "anna")
+    first.update(UserUttered("nie gespeichert", {"name": "greet"}))  # a failed turn
+    first.slots["topic"].value = "anders"
+
+    again = retrieve(store, "anna")
+
+    assert again.latest_message.text == "Frage 2"
+    assert again.get_slot("topic") == "thema_2"
