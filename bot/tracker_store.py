@@ -15,9 +15,9 @@ conversation whose last row is gone, or which started a new session, is read afr
 The cache is bounded by its total number of events (`TRACKER_CACHE_EVENTS`); the least
 recently used conversations leave it first.
 
-On SQLite the database runs in write-ahead-log mode with `synchronous=NORMAL`: a crash
+On SQLite the database runs in write-ahead-log mode with `synchronous=NORMAL` (a crash
 of the assistant loses nothing, a power cut at most the last turns, and a turn does not
-wait for a full disk sync.
+wait for a full disk sync), over connections that stay open.
 
 Configured in the endpoints files as
 `tracker_store: type: bot.tracker_store.IncrementalSQLTrackerStore`.
@@ -36,6 +36,8 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot import settings
 from bot.incremental_tracker import IncrementalTracker
@@ -132,8 +134,14 @@ class ConversationCache:
             total -= evicted.size
 
 
-def use_write_ahead_log(engine: sa.engine.Engine) -> None:
-    """Switches a SQLite database to WAL mode and every connection to NORMAL sync."""
+def sqlite_engine(url: Any) -> sa.engine.Engine:
+    """Returns an engine for a SQLite file that keeps its connections open.
+
+    The database runs in WAL mode, every connection with `synchronous=NORMAL`.
+    """
+    engine = sa.create_engine(
+        url, poolclass=QueuePool, connect_args={"check_same_thread": False}
+    )
 
     def configure(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
@@ -142,7 +150,7 @@ def use_write_ahead_log(engine: sa.engine.Engine) -> None:
         cursor.close()
 
     sa.event.listen(engine, "connect", configure)
-    engine.dispose()
+    return engine
 
 
 class IncrementalSQLTrackerStore(SQLTrackerStore):
@@ -162,7 +170,9 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
             cache_events = int(settings.get("TRACKER_CACHE_EVENTS"))
         self.cache = ConversationCache(int(cache_events))
         if self.engine.dialect.name == "sqlite":
-            use_write_ahead_log(self.engine)
+            self.engine.dispose()
+            self.engine = sqlite_engine(self.engine.url)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """Returns the tracker of the conversation's latest session, or None.
@@ -180,6 +190,7 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
             return None
         if self.cache.max_events > 0:
             self.cache.put(sender_id, conversation)
+        conversation.tracker.applied_events()  # continues from the last turn's result
         tracker = conversation.tracker.copy()
         tracker.stored_events = conversation.size
         return tracker
