@@ -12,8 +12,10 @@ Scenarios:
 * realistic:  50 concurrent conversations × 20 turns, think time uniform 2.5–7.5 s
   between a user's turns (seeded RNG), starts spread over the first think time;
 * saturation: the same conversations without think time;
-* long:       one German conversation of 100 turns: latency of turn 5 against turn 100,
-  of the first ten turns against the last ten, p50/p95.
+* long:       three German conversations of 100 turns, one after another, each repeating
+  the same cycle of five messages (so that turn 5 and turn 100 send the same message):
+  per turn the median of the three; turn 5 against turn 100, the first ten turns
+  against the last ten, and the slope of latency over conversation length.
 
 Conversations are German (messages from tests/nlu/test_nlu.yml), English or Arabic
 (phrases the fixture packs know), three in five German. Each scenario reports
@@ -63,6 +65,9 @@ MAX_CONVERSATIONS = 500
 MAX_TURNS = 500
 REQUEST_TIMEOUT = 30.0
 THINK_TIME = (2.5, 7.5)
+LONG_CYCLE = 5
+"""A long conversation repeats this many German messages, so that turn 5 and turn 100
+(and the first and last ten turns) send the same messages."""
 SEED = 20181
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -181,22 +186,42 @@ class ScenarioResult:
 
 
 def long_figures(turns: List[Turn]) -> Dict[str, object]:
-    """Turn 5 against the last turn, and the first ten turns against the last ten."""
-    by_turn = {t.turn: t.latency_ms for t in turns if t.ok}
-    if not by_turn:
+    """Latency against conversation length, from the long conversations.
+
+    Per turn number, the median over the conversations; then turn 5 against the last
+    turn, the first ten turns against the last ten, and the least-squares slope.
+    """
+    by_number: Dict[int, List[float]] = {}
+    for t in turns:
+        if t.ok:
+            by_number.setdefault(t.turn, []).append(t.latency_ms)
+    if not by_number:
         return {}
-    last = max(by_turn)
-    first_ten = [by_turn[i] for i in sorted(by_turn)[:10]]
-    last_ten = [by_turn[i] for i in sorted(by_turn)[-10:]]
+    by_turn = {number: statistics.median(values) for number, values in by_number.items()}
+    numbers = sorted(by_turn)
+    last = numbers[-1]
+    first_ten = [by_turn[i] for i in numbers[:10]]
+    last_ten = [by_turn[i] for i in numbers[-10:]]
     figures: Dict[str, object] = {
         "turn_5_ms": round(by_turn.get(5, float("nan")), 1),
         f"turn_{last}_ms": round(by_turn[last], 1),
         "first_10_median_ms": round(statistics.median(first_ten), 1),
         "last_10_median_ms": round(statistics.median(last_ten), 1),
     }
+    figures[f"turn_{last}_over_turn_5"] = (
+        round(by_turn[last] / by_turn[5], 2) if 5 in by_turn else None
+    )
     figures["last_10_over_first_10"] = round(
         figures["last_10_median_ms"] / figures["first_10_median_ms"], 2
     )
+    figures["median_ms_by_turn"] = [round(by_turn[i], 1) for i in numbers]
+    if len(numbers) > 1:
+        mean_x = statistics.fmean(numbers)
+        mean_y = statistics.fmean(by_turn[i] for i in numbers)
+        slope = sum((i - mean_x) * (by_turn[i] - mean_y) for i in numbers) / sum(
+            (i - mean_x) ** 2 for i in numbers
+        )
+        figures["slope_ms_per_100_turns"] = round(100 * slope, 1)
     return figures
 
 
@@ -224,8 +249,13 @@ class Conversation:
         self.pool = pool
         self.rng = random.Random(rng.random())
 
+        self.cycle: List[str] = []
+
     def message(self) -> str:
-        """Returns the user's next message."""
+        """Returns the user's next message: the next of its cycle, or a random one."""
+        if self.cycle:
+            self.cycle.append(self.cycle.pop(0))
+            return self.cycle[-1]
         return self.rng.choice(self.pool)
 
 
@@ -291,20 +321,29 @@ async def run_scenario(
         for user in users:
             user.language = languages[user.index % len(languages)]
             user.pool = {"de": german, "en": ENGLISH, "ar": ARABIC}[user.language]
+    if name == "long":  # same messages at turn 5 and 100: only the length differs
+        cycle = random.Random(f"{SEED}-cycle").sample(users[0].pool, LONG_CYCLE)
+        for user in users:
+            user.cycle = list(cycle)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=max(conversations, 1))
     cpu_before = process_cpu_seconds(pids)
     started = time.perf_counter()
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        tasks = [
-            asyncio.ensure_future(
-                run_conversation(
-                    session, urls[user.index % len(urls)], user, turns, name == "realistic",
-                    result,
-                )
+        def conversation(user: Conversation):
+            return run_conversation(
+                session, urls[user.index % len(urls)], user, turns, name == "realistic",
+                result,
             )
-            for user in users
-        ]
+
+        if name == "long":  # one conversation after another
+            async def one_after_another() -> None:
+                for user in users:
+                    await conversation(user)
+
+            tasks = [asyncio.ensure_future(one_after_another())]
+        else:
+            tasks = [asyncio.ensure_future(conversation(user)) for user in users]
         remaining = deadline - time.monotonic()
         done, pending = await asyncio.wait(tasks, timeout=max(remaining, 0))
         if pending:
@@ -372,13 +411,16 @@ def print_report(summaries: List[Dict[str, object]]) -> None:
                 f"p95 {figures['p95_ms']} ms"
             )
         if s["scenario"] == "long":
-            last = [k for k in s if k.startswith("turn_") and k != "turn_5_ms"]
+            last = [k for k in s if k.startswith("turn_") and k.endswith("_ms")
+                    and k != "turn_5_ms"]
             print(
                 f"   turn 5 {s.get('turn_5_ms')} ms, "
                 + ", ".join(f"{k[:-3].replace('_', ' ')} {s[k]} ms" for k in last)
-                + f"; median of first 10 turns {s['first_10_median_ms']} ms, "
+                + f" (ratio {s[last[0][:-3] + '_over_turn_5']}); "
+                f"median of first 10 turns {s['first_10_median_ms']} ms, "
                 f"of last 10 {s['last_10_median_ms']} ms "
-                f"(ratio {s['last_10_over_first_10']})"
+                f"(ratio {s['last_10_over_first_10']}); "
+                f"slope {s.get('slope_ms_per_100_turns')} ms per 100 turns"
             )
 
 
@@ -396,7 +438,7 @@ async def run_all(
             print(f"Time limit reached; {name} not run.")
             continue
         if name == "long":
-            conversations, turns = 1, args.long_turns
+            conversations, turns = args.long_repeats, args.long_turns
             languages = ["de"]
         else:
             conversations, turns, languages = args.conversations, args.turns, None
@@ -417,6 +459,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--turns", type=int, default=20, help="turns per conversation")
     parser.add_argument("--long-turns", type=int, default=100, help="turns of `long`")
     parser.add_argument(
+        "--long-repeats", type=int, default=3,
+        help="long conversations, one after another (figures per turn are their medians)",
+    )
+    parser.add_argument(
         "--time-limit", type=float, default=1200, help="seconds for all scenarios together"
     )
     parser.add_argument("--rasa-port", type=int, default=5605)
@@ -435,9 +481,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    for name in ("conversations", "turns", "long_turns"):
+    for name in ("conversations", "turns", "long_turns", "long_repeats"):
         value = getattr(args, name)
-        limit = MAX_CONVERSATIONS if name == "conversations" else MAX_TURNS
+        limit = MAX_TURNS if "turns" in name else MAX_CONVERSATIONS
         if not 1 <= value <= limit:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and {limit}")
     if not 1 <= args.instances <= 4:
