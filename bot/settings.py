@@ -81,8 +81,8 @@ SETTINGS: List[Setting] = [
     Setting(
         "TRACKER_CACHE_EVENTS",
         "20000",
-        "Events of recent conversations each server keeps in memory, so that a turn reads "
-        "only its new events from the database; 0 turns the cache off.",
+        "Events of recent conversations each server keeps in memory (about 5 KB each), so "
+        "that a turn reads only its new events from the database; 0 turns the cache off.",
     ),
     Setting(
         "RETENTION_DAYS",
