@@ -96,8 +96,12 @@ TIMEOUT_TEXT = (
 )
 """Sent when the assistant is not done within the reply timeout."""
 
-NO_REPLY_TEXT = "Bitte schreiben Sie Ihre Frage oder schreiben Sie „Hilfe“."
-"""Sent when the assistant had nothing to say (e.g. after a bare `/restart` payload)."""
+NO_REPLY_TEXT = (
+    "Darauf habe ich gerade keine Antwort. Bitte versuchen Sie es gleich noch einmal "
+    "oder schreiben Sie „Hilfe“."
+)
+"""Sent when the assistant had nothing to say: after a bare `/restart` payload, or when
+an action failed (e.g. the action server is down)."""
 
 NOTES = {
     "empty": EMPTY_MESSAGE_TEXT,

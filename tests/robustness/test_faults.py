@@ -1,0 +1,128 @@
+"""Faults of the action server: down, then slow, then back; the conversation goes on.
+
+The assistant runs with its action endpoint pointing at a stand-in action server that
+this test controls (nothing listening, a slow one, a working one). The topic buttons
+(`/help{"topic": ...}` → `action_answer_topic`) need the action server; FAQ answers do
+not.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+
+from bot.channels.rest import NO_REPLY_TEXT, TIMEOUT_TEXT
+from tools.stack import running_stack
+
+RASA_PORT = 5525
+ACTIONS_PORT = 5575
+REPLY_TIMEOUT = 3
+SLOW_SECONDS = 6
+TOPIC_BUTTON = '/help{"topic": "amif"}'
+ACTION_ANSWER = "Antwort des Aktionsservers"
+
+
+class StandInActionServer(BaseHTTPRequestHandler):
+    """Answers `action_answer_topic` like the Rasa SDK does, after `delay` seconds."""
+
+    delay = 0.0
+    calls: List[str] = []
+    answered = threading.Event()
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        StandInActionServer.calls.append(body["next_action"])
+        time.sleep(StandInActionServer.delay)
+        payload = json.dumps({"events": [], "responses": [{"text": ACTION_ANSWER}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        StandInActionServer.answered.set()
+
+    def log_message(self, *args: object) -> None:
+        """Keeps the test output quiet."""
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict]:
+    folder = tmp_path_factory.mktemp("faults")
+    credentials = folder / "credentials.yml"
+    credentials.write_text(
+        f"bot.channels.rest.SafeRestInput:\n  reply_timeout: {REPLY_TIMEOUT}\n"
+    )
+    env = {"TRACKER_DB": str(folder / "conversations.db"), "RETENTION_DAYS": "0",
+           "LANGUAGE_PACKS_DIR": str(folder / "no-packs")}
+    with running_stack(rasa_port=RASA_PORT, actions_port=ACTIONS_PORT, extra_env=env,
+                       log_dir=folder, credentials=credentials, start_actions=False) as running:
+        running["tracker_db"] = Path(env["TRACKER_DB"])
+        yield running
+
+
+def send(stack: Dict, sender: str, text: str) -> List[Dict]:
+    request = urllib.request.Request(
+        f"{stack['url']}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200
+        return json.loads(response.read())
+
+
+def texts(replies: List[Dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def stored_user_messages(stack: Dict, sender: str) -> List[str]:
+    with sqlite3.connect(stack["tracker_db"]) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+            (sender,),
+        ).fetchall()
+    return [json.loads(data)["text"] for (data,) in rows]
+
+
+def test_action_server_down_slow_and_back(stack: Dict) -> None:
+    sender = f"faults-{uuid.uuid4().hex[:8]}"
+
+    # Down: a friendly note instead of silence, and FAQ answers still work.
+    down = send(stack, sender, TOPIC_BUTTON)
+    assert [(m.get("notice"), m.get("text")) for m in down] == [("no_reply", NO_REPLY_TEXT)]
+    assert "Migrationsberatung" in texts(send(stack, sender, "Was ist die MBE?"))
+
+    server = ThreadingHTTPServer(("127.0.0.1", ACTIONS_PORT), StandInActionServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # Slow: the user hears after the reply timeout that it takes too long …
+        StandInActionServer.delay = SLOW_SECONDS
+        started = time.monotonic()
+        slow = send(stack, sender, TOPIC_BUTTON)
+        assert time.monotonic() - started < SLOW_SECONDS
+        assert [m.get("notice") for m in slow] == ["timeout"]
+        assert TIMEOUT_TEXT in texts(slow)
+        # … and once the action server has answered, the conversation goes on.
+        assert StandInActionServer.answered.wait(timeout=30)
+        assert "Migrationsberatung" in texts(send(stack, sender, "Was ist die MBE?"))
+
+        # Back: the action server's answer reaches the user again.
+        StandInActionServer.delay = 0
+        assert ACTION_ANSWER in texts(send(stack, sender, TOPIC_BUTTON))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert StandInActionServer.calls == ["action_answer_topic"] * 2
+    assert stored_user_messages(stack, sender) == [
+        TOPIC_BUTTON, "Was ist die MBE?", TOPIC_BUTTON, "Was ist die MBE?", TOPIC_BUTTON
+    ]
