@@ -59,6 +59,8 @@ class IncrementalTracker(DialogueStateTracker):
     """DialogueStateTracker with a state-copying `copy()` and incremental applied events."""
 
     _applied_memo: Optional[AppliedEvents] = None
+    stored_events: Optional[int] = None
+    """How many of the events are in the tracker store (set by the store that read it)."""
 
     @classmethod
     def from_tracker(cls, tracker: DialogueStateTracker) -> IncrementalTracker:
@@ -82,10 +84,10 @@ class IncrementalTracker(DialogueStateTracker):
         Continues from the previous result when events were only appended since and
         activated no loop that was not active before; computes afresh otherwise.
         """
-        events = self.events
-        memo = self._applied_memo
         if self._max_event_history is not None:
             return super().applied_events()
+        events = self.events
+        memo = self._applied_memo
         reusable = (
             memo is not None
             and memo.count <= len(events)

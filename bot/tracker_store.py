@@ -110,28 +110,29 @@ class ConversationCache:
             max_events: The most events kept over all conversations; 0 turns caching off.
         """
         self.max_events = max_events
+        self.total_events = 0
+        """The number of events held over all conversations."""
         self._conversations: OrderedDict[str, CachedConversation] = OrderedDict()
 
     def __len__(self) -> int:
         """Returns the number of cached conversations."""
         return len(self._conversations)
 
-    @property
-    def total_events(self) -> int:
-        """Returns the number of events held over all conversations."""
-        return sum(c.size for c in self._conversations.values())
-
     def pop(self, sender_id: str) -> Optional[CachedConversation]:
         """Removes and returns a conversation, or None when it is not cached."""
-        return self._conversations.pop(sender_id, None)
+        conversation = self._conversations.pop(sender_id, None)
+        if conversation is not None:
+            self.total_events -= conversation.size
+        return conversation
 
     def put(self, sender_id: str, conversation: CachedConversation) -> None:
         """Keeps a conversation as the most recently used, evicting the oldest ones."""
+        self.pop(sender_id)
         self._conversations[sender_id] = conversation
-        total = self.total_events
-        while total > self.max_events and self._conversations:
+        self.total_events += conversation.size
+        while self.total_events > self.max_events and self._conversations:
             _, evicted = self._conversations.popitem(last=False)
-            total -= evicted.size
+            self.total_events -= evicted.size
 
 
 def sqlite_engine(url: Any) -> sa.engine.Engine:

@@ -25,7 +25,11 @@ import pytest
 from tools.stack import PROJECT_ROOT, running_stack
 
 if os.environ.get("SKIP_BROWSER_TESTS") == "1":
-    pytest.skip("SKIP_BROWSER_TESTS=1", allow_module_level=True)
+    pytest.skip(
+        "SKIP_BROWSER_TESTS=1: browser tests opted out on a machine without Chromium "
+        "(README, Web chat); CI installs Chromium and runs them",
+        allow_module_level=True,
+    )
 
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
