@@ -28,16 +28,17 @@ from typing import Dict, List
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.evaluate_nlu import gold_examples  # noqa: E402
-from tools.stack import BIN, PROJECT_ROOT, running_stack  # noqa: E402
+from tools.stack import (  # noqa: E402
+    BIN,
+    FIXTURE_PHRASES,
+    PROJECT_ROOT,
+    install_fixture_packs,
+    percentile,
+    running_stack,
+)
 
 MESSAGES_PER_RUN = 300
-
-
-def percentile(values: List[float], q: float) -> float:
-    """Returns the q-th percentile (0-100) by nearest rank."""
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
-    return ordered[index]
+BENCH_PACKS = PROJECT_ROOT / "var" / "bench-language-packs"
 
 
 def post(url: str, payload: Dict[str, object]) -> list:
@@ -85,17 +86,15 @@ def summary(latencies: List[float]) -> str:
 
 
 TRANSLATED_TURNS = {
-    "English": ["Hello", "Where can I find a language course?", "Thank you",
-                "What does an integration manager do?", "Are you a bot?"],
-    "Arabic (pivot via English)": ["مرحبا", "أين أجد دورة لغة؟", "شكرا",
-                                    "ماذا يفعل مدير الاندماج؟"],
+    "English": FIXTURE_PHRASES["en"],
+    "Arabic (pivot via English)": FIXTURE_PHRASES["ar"],
 }
 
 
 def rest_latency() -> None:
     """Measures reply latency over REST (German and translated) and peak memory."""
     texts = [text for text, _ in gold_examples("tests/nlu")]
-    packs = {"LANGUAGE_PACKS_DIR": str(install_fixture_packs())}
+    packs = {"LANGUAGE_PACKS_DIR": str(install_fixture_packs(BENCH_PACKS))}
     with running_stack(rasa_port=5205, actions_port=5255, extra_env=packs) as stack:
         url = f"{stack['url']}/webhooks/rest/webhook"
         post(url, {"sender": "warmup", "message": "hallo"})
@@ -108,15 +107,6 @@ def rest_latency() -> None:
     print(f"Rasa server peak memory: {memory:.0f} MB")
 
 
-def install_fixture_packs() -> Path:
-    """Installs the fixture language packs into var/bench-language-packs."""
-    folder = PROJECT_ROOT / "var" / "bench-language-packs"
-    subprocess.run(
-        [str(BIN / "python"), "-m", "bot.packs", "install", "--from", "tests/fixtures/argos"],
-        cwd=PROJECT_ROOT, check=True, capture_output=True,
-        env={**os.environ, "LANGUAGE_PACKS_DIR": str(folder)},
-    )
-    return folder
 
 
 def translation_latency() -> None:
@@ -136,7 +126,7 @@ def translation_latency() -> None:
         "    out[target + ' cached'] = (time.perf_counter() - s)\n"
         "print(json.dumps(out))\n"
     )
-    env = {**os.environ, "LANGUAGE_PACKS_DIR": str(install_fixture_packs())}
+    env = {**os.environ, "LANGUAGE_PACKS_DIR": str(install_fixture_packs(BENCH_PACKS))}
     result = subprocess.run([str(BIN / "python"), "-c", script], cwd=PROJECT_ROOT, env=env,
                             capture_output=True, text=True, check=True)
     times = json.loads(result.stdout.strip().splitlines()[-1])

@@ -45,7 +45,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,7 +57,14 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.stack import BIN, PROJECT_ROOT, running_stack  # noqa: E402
+from tools.stack import (  # noqa: E402
+    FIXTURE_PHRASES,
+    PROJECT_ROOT,
+    install_fixture_packs,
+    percentile,
+    rest_credentials,
+    running_stack,
+)
 
 SCENARIOS = ("realistic", "saturation", "long")
 MAX_CONVERSATIONS = 500
@@ -71,14 +77,6 @@ LONG_CYCLE = 5
 SEED = 20181
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
-ENGLISH = [
-    "Hello",
-    "Where can I find a language course?",
-    "Thank you",
-    "What does an integration manager do?",
-    "Are you a bot?",
-]
-ARABIC = ["مرحبا", "أين أجد دورة لغة؟", "شكرا", "ماذا يفعل مدير الاندماج؟"]
 ENTITY_MARKUP = re.compile(r"\[([^\]]*)\]\{[^}]*\}")
 LANGUAGE_MIX = ["de", "de", "de", "en", "ar"]
 """Conversation i speaks LANGUAGE_MIX[i % 5]."""
@@ -101,15 +99,6 @@ def german_messages(path: Path = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
             if line.startswith("- ") and line[2:].strip():
                 texts.append(line[2:].strip())
     return texts
-
-
-def percentile(values: List[float], q: float) -> float:
-    """Returns the q-th percentile (0-100) by nearest rank; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 @dataclass
@@ -203,6 +192,7 @@ def long_figures(turns: List[Turn]) -> Dict[str, object]:
     first_ten = [by_turn[i] for i in numbers[:10]]
     last_ten = [by_turn[i] for i in numbers[-10:]]
     figures: Dict[str, object] = {
+        "last_turn": last,
         "turn_5_ms": round(by_turn.get(5, float("nan")), 1),
         f"turn_{last}_ms": round(by_turn[last], 1),
         "first_10_median_ms": round(statistics.median(first_ten), 1),
@@ -226,7 +216,12 @@ def long_figures(turns: List[Turn]) -> Dict[str, object]:
 
 
 def process_cpu_seconds(pids: List[int]) -> float:
-    """Returns user + system CPU time of processes (and their children) so far."""
+    """Returns user + system CPU time of processes (and their children) so far.
+
+    NaN when there are no processes to measure (a server started elsewhere).
+    """
+    if not pids:
+        return float("nan")
     total = 0.0
     for pid in pids:
         try:
@@ -240,15 +235,16 @@ def process_cpu_seconds(pids: List[int]) -> float:
 class Conversation:
     """One simulated user: a language, a sender id and a seeded choice of messages."""
 
-    def __init__(self, index: int, run_id: str, rng: random.Random, german: List[str]) -> None:
-        """Creates the user; its messages are drawn from `rng` up front."""
+    def __init__(
+        self, index: int, run_id: str, rng: random.Random, german: List[str],
+        languages: List[str] = LANGUAGE_MIX,
+    ) -> None:
+        """Creates the user, speaking languages[index % len(languages)]."""
         self.index = index
-        self.language = LANGUAGE_MIX[index % len(LANGUAGE_MIX)]
+        self.language = languages[index % len(languages)]
         self.sender = f"load-{run_id}-{index}"
-        pool = {"de": german, "en": ENGLISH, "ar": ARABIC}[self.language]
-        self.pool = pool
+        self.pool = german if self.language == "de" else FIXTURE_PHRASES[self.language]
         self.rng = random.Random(rng.random())
-
         self.cycle: List[str] = []
 
     def message(self) -> str:
@@ -305,22 +301,20 @@ async def run_conversation(
 
 async def run_scenario(
     name: str, urls: List[str], pids: List[int], conversations: int, turns: int,
-    deadline: float, german: List[str], languages: Optional[List[str]] = None,
+    deadline: float, german: List[str],
 ) -> ScenarioResult:
     """Runs one scenario until it is done or the deadline has passed.
 
-    Conversation i goes to server i % len(urls), always the same one (sticky).
+    Conversation i goes to server i % len(urls), always the same one (sticky); the long
+    conversations are German, the others follow LANGUAGE_MIX.
     """
     import aiohttp
 
     result = ScenarioResult(name, conversations, turns)
     rng = random.Random(f"{SEED}-{name}")
     run_id = f"{name}-{int(time.time())}"
-    users = [Conversation(i, run_id, rng, german) for i in range(conversations)]
-    if languages:
-        for user in users:
-            user.language = languages[user.index % len(languages)]
-            user.pool = {"de": german, "en": ENGLISH, "ar": ARABIC}[user.language]
+    languages = ["de"] if name == "long" else LANGUAGE_MIX
+    users = [Conversation(i, run_id, rng, german, languages) for i in range(conversations)]
     if name == "long":  # same messages at turn 5 and 100: only the length differs
         cycle = random.Random(f"{SEED}-cycle").sample(users[0].pool, LONG_CYCLE)
         for user in users:
@@ -367,24 +361,10 @@ async def warm_up(urls: List[str], german: List[str]) -> None:
         timeout=aiohttp.ClientTimeout(total=120)
     ) as session:
         for server, url in enumerate(urls):
-            for index, text in enumerate([german[0], ENGLISH[1], ARABIC[1], german[1]]):
+            for index, text in enumerate(
+                [german[0], FIXTURE_PHRASES["en"][1], FIXTURE_PHRASES["ar"][1], german[1]]
+            ):
                 await send(session, url, f"warmup-{server}-{index}", text)
-
-
-def install_fixture_packs(folder: Path) -> None:
-    """Installs the fixture language packs (de↔en, ar↔en) into a folder."""
-    subprocess.run(
-        [str(BIN / "python"), "-m", "bot.packs", "install", "--from", "tests/fixtures/argos"],
-        cwd=PROJECT_ROOT, check=True, capture_output=True,
-        env={**os.environ, "LANGUAGE_PACKS_DIR": str(folder)},
-    )
-
-
-def rest_only_credentials(folder: Path) -> Path:
-    """Writes a credentials file with only the safe REST channel."""
-    path = folder / "credentials.yml"
-    path.write_text("bot.channels.rest.SafeRestInput:\n")
-    return path
 
 
 def print_report(summaries: List[Dict[str, object]]) -> None:
@@ -410,13 +390,11 @@ def print_report(summaries: List[Dict[str, object]]) -> None:
                 f"   {language}: {figures['turns']} turns, p50 {figures['p50_ms']} ms, "
                 f"p95 {figures['p95_ms']} ms"
             )
-        if s["scenario"] == "long":
-            last = [k for k in s if k.startswith("turn_") and k.endswith("_ms")
-                    and k != "turn_5_ms"]
+        if s["scenario"] == "long" and "last_turn" in s:
+            last = s["last_turn"]
             print(
-                f"   turn 5 {s.get('turn_5_ms')} ms, "
-                + ", ".join(f"{k[:-3].replace('_', ' ')} {s[k]} ms" for k in last)
-                + f" (ratio {s[last[0][:-3] + '_over_turn_5']}); "
+                f"   turn 5 {s['turn_5_ms']} ms, turn {last} {s[f'turn_{last}_ms']} ms "
+                f"(ratio {s[f'turn_{last}_over_turn_5']}); "
                 f"median of first 10 turns {s['first_10_median_ms']} ms, "
                 f"of last 10 {s['last_10_median_ms']} ms "
                 f"(ratio {s['last_10_over_first_10']}); "
@@ -439,13 +417,10 @@ async def run_all(
             continue
         if name == "long":
             conversations, turns = args.long_repeats, args.long_turns
-            languages = ["de"]
         else:
-            conversations, turns, languages = args.conversations, args.turns, None
+            conversations, turns = args.conversations, args.turns
         print(f"Running {name} ({conversations} × {turns}) ...", flush=True)
-        result = await run_scenario(
-            name, urls, pids, conversations, turns, deadline, german, languages
-        )
+        result = await run_scenario(name, urls, pids, conversations, turns, deadline, german)
         summaries.append(result.summary())
         print_report(summaries[-1:])
     return summaries
@@ -510,7 +485,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "TRACKER_DB": str(folder / "conversations.db"),
             "RETENTION_DAYS": "0",
         }
-        credentials = rest_only_credentials(folder)
+        credentials = rest_credentials(folder)
         with contextlib.ExitStack() as servers:
             stacks = []
             for i in range(args.instances):

@@ -1,10 +1,13 @@
 """Starts and stops the assistant (Rasa server + action server) for tests and benchmarks.
 
-Used as a context manager; it waits until both servers answer and stops them after.
+`running_stack` is a context manager; it waits until both servers answer and stops them
+after. The helpers below it are shared by the stack tests, the benchmark and the load
+test: fixture language packs, REST-only credentials, sending a message, percentiles.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +16,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, Optional, Union
+from typing import Dict, Iterator, List, Optional, Union
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -130,3 +133,68 @@ def running_stack(
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+FIXTURE_PHRASES: Dict[str, List[str]] = {
+    "en": ["Hello", "Where can I find a language course?", "Thank you",
+           "What does an integration manager do?", "Are you a bot?"],
+    "ar": ["مرحبا", "أين أجد دورة لغة؟", "شكرا", "ماذا يفعل مدير الاندماج؟"],
+}
+"""User messages the fixture language packs translate (tools/fixture_packs/phrases/)."""
+
+
+def install_fixture_packs(folder: Path) -> Path:
+    """Installs the fixture language packs (de↔en, ar↔en) into a folder and returns it."""
+    subprocess.run(
+        [str(BIN / "python"), "-m", "bot.packs", "install", "--from", "tests/fixtures/argos"],
+        cwd=PROJECT_ROOT, check=True, capture_output=True,
+        env={**os.environ, "LANGUAGE_PACKS_DIR": str(folder)},
+    )
+    return folder
+
+
+def rest_credentials(folder: Path, **options: object) -> Path:
+    """Writes a credentials file with only the safe REST channel (and its options)."""
+    lines = ["bot.channels.rest.SafeRestInput:"]
+    lines += [f"  {key}: {value}" for key, value in options.items()]
+    path = folder / "credentials.yml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def send(url: str, sender: str, text: str, timeout: float = 120) -> list:
+    """Posts one message to the REST channel of the server at `url`; returns the replies."""
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def text_of(replies: list) -> str:
+    """Returns the texts of the bot's replies, one per line."""
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def percentile(values: List[float], q: float) -> float:
+    """Returns the q-th percentile (0-100) by nearest rank; NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def stored_user_messages(tracker_db: Path, sender: Optional[str] = None) -> List[str]:
+    """Returns the user messages kept in a SQLite tracker store, in order."""
+    import sqlite3
+
+    query = "SELECT data FROM events WHERE type_name = 'user'"
+    parameters: tuple = ()
+    if sender is not None:
+        query, parameters = query + " AND sender_id = ?", (sender,)
+    with sqlite3.connect(tracker_db) as connection:
+        rows = connection.execute(query + " ORDER BY id", parameters).fetchall()
+    return [json.loads(data)["text"] for (data,) in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from pathlib import Path
@@ -43,8 +44,6 @@ def turn(number: int, at: float) -> List[Event]:
 
 def add_turns(store, sender: str, numbers: range, domain: Domain) -> None:
     """Appends turns to a stored conversation (or starts it), as a server does."""
-    import asyncio
-
     tracker = asyncio.run(store.retrieve(sender)) or DialogueStateTracker.from_events(
         sender, [ActionExecuted("action_session_start"), SessionStarted(),
                  ActionExecuted("action_listen")], domain.slots
@@ -56,8 +55,6 @@ def add_turns(store, sender: str, numbers: range, domain: Domain) -> None:
 
 
 def retrieve(store, sender: str):
-    import asyncio
-
     return asyncio.run(store.retrieve(sender))
 
 
@@ -130,8 +127,6 @@ def test_a_deleted_conversation_is_not_served_from_the_cache(tmp_path: Path, dom
 
 
 def test_a_new_session_starts_from_its_own_events(tmp_path: Path, domain: Domain):
-    import asyncio
-
     store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "c.db"))
     add_turns(store, "anna", range(1, 3), domain)
     tracker = retrieve(store, "anna")
@@ -230,8 +225,6 @@ def test_conversation_cache_evicts_least_recently_used_first():
 
 
 def test_saving_twice_writes_each_event_once(tmp_path: Path, domain: Domain):
-    import asyncio
-
     db = str(tmp_path / "c.db")
     store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=db)
     add_turns(store, "anna", range(1, 3), domain)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -10,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.retention import SECONDS_PER_DAY, delete_idle_conversations
+from tools.stack import rest_credentials, running_stack, send, stored_user_messages, text_of
 
 NOW = 1_800_000_000.0
 
@@ -48,41 +50,22 @@ def test_missing_database_is_not_an_error(tmp_path) -> None:
 
 def test_a_running_server_does_not_bring_back_a_deleted_conversation(tmp_path) -> None:
     """The server keeps recent conversations in memory; a deletion still wins."""
-    import json
-    import sqlite3
-    import time
-    import urllib.request
-
-    from tools.stack import running_stack
-
-    def send(url: str, text: str) -> str:
-        request = urllib.request.Request(
-            f"{url}/webhooks/rest/webhook",
-            data=json.dumps({"sender": "kept-in-memory", "message": text}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return "\n".join(m.get("text", "") for m in json.loads(response.read()))
-
     db = tmp_path / "conversations.db"
-    credentials = tmp_path / "credentials.yml"
-    credentials.write_text("bot.channels.rest.SafeRestInput:\n")
     env = {"TRACKER_DB": str(db), "LANGUAGE_PACKS_DIR": str(tmp_path / "no-packs"),
            "RETENTION_DAYS": "0"}
     with running_stack(rasa_port=5715, actions_port=5765, extra_env=env,
-                       credentials=credentials, log_dir=tmp_path) as stack:
-        send(stack["url"], "bitte auf englisch")  # the conversation remembers English
-        assert "your language is not installed" in send(stack["url"], "danke")
+                       credentials=rest_credentials(tmp_path), log_dir=tmp_path) as stack:
+
+        def reply(text: str) -> str:
+            return text_of(send(stack["url"], "kept-in-memory", text))
+
+        reply("bitte auf englisch")  # the conversation remembers English
+        assert "your language is not installed" in reply("danke")
 
         deleted = delete_idle_conversations(
             f"sqlite:///{db}", days=1, now=time.time() + 2 * SECONDS_PER_DAY
         )
 
         assert deleted == 1
-        reply = send(stack["url"], "danke")
-        assert "your language is not installed" not in reply  # a new conversation
-    with sqlite3.connect(db) as connection:
-        stored = connection.execute(
-            "SELECT data FROM events WHERE type_name = 'user' ORDER BY id"
-        ).fetchall()
-    assert [json.loads(data)["text"] for (data,) in stored] == ["danke"]
+        assert "your language is not installed" not in reply("danke")  # a new conversation
+    assert stored_user_messages(db) == ["danke"]

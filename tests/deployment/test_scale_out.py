@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import socket
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
-from tools.stack import running_stack
+from tools.stack import running_stack, send, text_of
 
 POSTGRES = ("127.0.0.1", 5432)
 REDIS = ("127.0.0.1", 6379)
@@ -28,20 +27,6 @@ def reachable(address) -> bool:
             return True
     except OSError:
         return False
-
-
-def send(url: str, sender: str, text: str) -> list:
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
-
-
-def text_of(replies: list) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
 
 
 @pytest.fixture(scope="module")

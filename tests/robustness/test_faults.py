@@ -9,10 +9,8 @@ not.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
-import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,7 +19,13 @@ from typing import Dict, Iterator, List
 import pytest
 
 from bot.channels.rest import NO_REPLY_TEXT, TIMEOUT_TEXT
-from tools.stack import running_stack
+from tools.stack import (
+    rest_credentials,
+    running_stack,
+    send,
+    stored_user_messages,
+    text_of,
+)
 
 RASA_PORT = 5525
 ACTIONS_PORT = 5575
@@ -57,10 +61,7 @@ class StandInActionServer(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict]:
     folder = tmp_path_factory.mktemp("faults")
-    credentials = folder / "credentials.yml"
-    credentials.write_text(
-        f"bot.channels.rest.SafeRestInput:\n  reply_timeout: {REPLY_TIMEOUT}\n"
-    )
+    credentials = rest_credentials(folder, reply_timeout=REPLY_TIMEOUT)
     env = {"TRACKER_DB": str(folder / "conversations.db"), "RETENTION_DAYS": "0",
            "LANGUAGE_PACKS_DIR": str(folder / "no-packs")}
     with running_stack(rasa_port=RASA_PORT, actions_port=ACTIONS_PORT, extra_env=env,
@@ -69,37 +70,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict]:
         yield running
 
 
-def send(stack: Dict, sender: str, text: str) -> List[Dict]:
-    request = urllib.request.Request(
-        f"{stack['url']}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status == 200
-        return json.loads(response.read())
-
-
-def texts(replies: List[Dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def stored_user_messages(stack: Dict, sender: str) -> List[str]:
-    with sqlite3.connect(stack["tracker_db"]) as connection:
-        rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-            (sender,),
-        ).fetchall()
-    return [json.loads(data)["text"] for (data,) in rows]
-
-
 def test_action_server_down_slow_and_back(stack: Dict) -> None:
     sender = f"faults-{uuid.uuid4().hex[:8]}"
 
     # Down: a friendly note instead of silence, and FAQ answers still work.
-    down = send(stack, sender, TOPIC_BUTTON)
+    down = send(stack["url"], sender, TOPIC_BUTTON)
     assert [(m.get("notice"), m.get("text")) for m in down] == [("no_reply", NO_REPLY_TEXT)]
-    assert "Migrationsberatung" in texts(send(stack, sender, "Was ist die MBE?"))
+    assert "Migrationsberatung" in text_of(send(stack["url"], sender, "Was ist die MBE?"))
 
     server = ThreadingHTTPServer(("127.0.0.1", ACTIONS_PORT), StandInActionServer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -107,22 +84,22 @@ def test_action_server_down_slow_and_back(stack: Dict) -> None:
         # Slow: the user hears after the reply timeout that it takes too long …
         StandInActionServer.delay = SLOW_SECONDS
         started = time.monotonic()
-        slow = send(stack, sender, TOPIC_BUTTON)
+        slow = send(stack["url"], sender, TOPIC_BUTTON)
         assert time.monotonic() - started < SLOW_SECONDS
         assert [m.get("notice") for m in slow] == ["timeout"]
-        assert TIMEOUT_TEXT in texts(slow)
+        assert TIMEOUT_TEXT in text_of(slow)
         # … and once the action server has answered, the conversation goes on.
         assert StandInActionServer.answered.wait(timeout=30)
-        assert "Migrationsberatung" in texts(send(stack, sender, "Was ist die MBE?"))
+        assert "Migrationsberatung" in text_of(send(stack["url"], sender, "Was ist die MBE?"))
 
         # Back: the action server's answer reaches the user again.
         StandInActionServer.delay = 0
-        assert ACTION_ANSWER in texts(send(stack, sender, TOPIC_BUTTON))
+        assert ACTION_ANSWER in text_of(send(stack["url"], sender, TOPIC_BUTTON))
     finally:
         server.shutdown()
         server.server_close()
 
     assert StandInActionServer.calls == ["action_answer_topic"] * 2
-    assert stored_user_messages(stack, sender) == [
+    assert stored_user_messages(stack["tracker_db"], sender) == [
         TOPIC_BUTTON, "Was ist die MBE?", TOPIC_BUTTON, "Was ist die MBE?", TOPIC_BUTTON
     ]
