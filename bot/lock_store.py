@@ -38,8 +38,6 @@ class AtomicRedisLockStore(RedisLockStore):
         """
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
-        kwargs["port"] = int(kwargs.get("port", 6379))
-        kwargs["db"] = int(kwargs.get("db", 1))
         super().__init__(**kwargs)
 
     def _transaction(self, conversation_id: str, change: Change) -> Result:

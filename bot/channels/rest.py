@@ -58,6 +58,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
+from bot.reply_language import stored_conversation_language
 
 logger = logging.getLogger(__name__)
 
@@ -356,8 +357,6 @@ async def conversation_language(request: Request, incoming: IncomingMessage) -> 
     The explicit choice (slot) wins, then the request's language hint, then the
     language of the latest clear user message; None when nothing is known.
     """
-    from bot.reply_language import stored_conversation_language
-
     hint = incoming.metadata.get("language")
     return await stored_conversation_language(request.app, incoming.sender, hint)
 

@@ -73,6 +73,7 @@ from bot.channels.rest import (
     shorten,
 )
 from bot.paths import PROJECT_ROOT
+from bot.reply_language import stored_conversation_language
 
 logger = logging.getLogger(__name__)
 
@@ -188,26 +189,10 @@ async def join_session_room(
     A socket that started a new conversation ("Gespräch löschen") must not get the
     replies of the old one any more.
     """
-    rooms = getattr(sio, "rooms", None)
-    if rooms is not None:
-        for room in list(rooms(sid, namespace=namespace) or []):
-            if room not in (sid, session_id):
-                await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
+    for room in list(sio.rooms(sid, namespace=namespace)):
+        if room not in (sid, session_id):
+            await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
     await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
-
-
-async def conversation_language(
-    blueprint: Blueprint, sender_id: str, hint: Optional[str]
-) -> Optional[str]:
-    """Returns the language of a conversation's replies, for the channel's notes.
-
-    The explicit choice (slot) wins, then the message's `customData.language`, then the
-    language of the latest clear user message; None when nothing is known.
-    """
-    from bot.reply_language import stored_conversation_language
-
-    app = getattr(blueprint.ctx, "app", None)
-    return await stored_conversation_language(app, sender_id, hint)
 
 
 class WebChatBlueprint(SocketBlueprint):
@@ -481,7 +466,9 @@ class WebChatInput(SocketIOInput):
         async def send_note(
             output: WebChatOutput, sender_id: str, notice: str, hint: Optional[str]
         ) -> None:
-            language = await conversation_language(webchat, sender_id, hint)
+            language = await stored_conversation_language(
+                getattr(webchat.ctx, "app", None), sender_id, hint
+            )
             note = await render_note(sender_id, notice, language, max_message_chars())
             await output.send_response(sender_id, note)
 
