@@ -181,6 +181,17 @@ def shorten(text: str, limit: int) -> Tuple[str, bool]:
     return cut.rstrip(), True
 
 
+def prepare_text(message: str, limit: int) -> Tuple[str, bool]:
+    """Cleans a user's text (control characters, surrounding space) and cuts it to `limit`.
+
+    Both channels, REST and the web chat, take user text through here.
+
+    Returns:
+        The text, and whether it was cut.
+    """
+    return shorten(clean_text(message).strip(), limit)
+
+
 def normalise_language(value: Any) -> Optional[str]:
     """Returns a language code as lower-case ISO 639 code ("ar" from "ar-SY"), or None."""
     if not isinstance(value, str):
@@ -292,7 +303,7 @@ class IncomingMessage:
             raise BadRequest("'input_channel' must be a short name (letters, digits, _ . -)")
         self.input_channel = input_channel
         self.limit = limit
-        self.text, self.shortened = shorten(clean_text(message).strip(), limit)
+        self.text, self.shortened = prepare_text(message, limit)
         self.blank = is_blank(self.text)
 
 

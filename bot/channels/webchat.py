@@ -65,12 +65,11 @@ from socketio import AsyncServer
 
 from bot.channels.rest import (
     check_metadata,
-    clean_text,
     is_blank,
     max_message_chars,
     normalise_language,
+    prepare_text,
     render_note,
-    shorten,
 )
 from bot.paths import PROJECT_ROOT
 from bot.reply_language import stored_conversation_language
@@ -464,12 +463,13 @@ class WebChatInput(SocketIOInput):
             logger.debug(f"Web chat client {sid} joined session {requested}.")
 
         async def send_note(
-            output: WebChatOutput, sender_id: str, notice: str, hint: Optional[str]
+            output: WebChatOutput, sender_id: str, notice: str, hint: Optional[str],
+            limit: int,
         ) -> None:
             language = await stored_conversation_language(
                 getattr(webchat.ctx, "app", None), sender_id, hint
             )
-            note = await render_note(sender_id, notice, language, max_message_chars())
+            note = await render_note(sender_id, notice, language, limit)
             await output.send_response(sender_id, note)
 
         @sio.on(self.user_message_evt, namespace=namespace)
@@ -503,18 +503,16 @@ class WebChatInput(SocketIOInput):
                 metadata = {}
             hint = metadata.get("language")
 
-            # cleaned and cut like the REST channel does (bot.channels.rest)
-            text, shortened = shorten(
-                clean_text(data.get("message", "")).strip(), max_message_chars()
-            )
+            limit = max_message_chars()
+            text, shortened = prepare_text(data.get("message", ""), limit)
             output = WebChatOutput(sio, self.bot_message_evt, namespace)
             await sio.emit(TYPING_EVENT, {"typing": True}, room=sender_id, namespace=namespace)
             try:
                 if is_blank(text):
-                    await send_note(output, sender_id, "empty", hint)
+                    await send_note(output, sender_id, "empty", hint, limit)
                     return
                 if shortened:
-                    await send_note(output, sender_id, "shortened", hint)
+                    await send_note(output, sender_id, "shortened", hint, limit)
                 before = output.sent
                 await on_new_message(
                     UserMessage(
@@ -522,10 +520,10 @@ class WebChatInput(SocketIOInput):
                     )
                 )
                 if output.sent == before:
-                    await send_note(output, sender_id, "no_reply", hint)
+                    await send_note(output, sender_id, "no_reply", hint, limit)
             except Exception:  # the user must not wait for an answer that never comes
                 logger.exception(f"The assistant failed on a web chat message of {sender_id}.")
-                await send_note(output, sender_id, "error", hint)
+                await send_note(output, sender_id, "error", hint, limit)
             finally:
                 await sio.emit(TYPING_EVENT, {"typing": False}, room=sender_id, namespace=namespace)
 
