@@ -41,14 +41,14 @@ setup: $(STAMP)
 # --- language packs ----------------------------------------------------------------
 # From the Argos package index (needs internet), or from local .argosmodel files.
 models: $(STAMP)
-	$(BIN)/python -m bot.packs install $(if $(FROM),--from "$(FROM)")
+	$(BIN)/python -m bot.translation.packs install $(if $(FROM),--from "$(FROM)")
 
 models-list: $(STAMP)
-	$(BIN)/python -m bot.packs list
+	$(BIN)/python -m bot.translation.packs list
 
 # The tiny fixture packs (de<->en, ar<->en) for conversation tests, kept apart.
 test-packs: $(STAMP)
-	@LANGUAGE_PACKS_DIR=$(TEST_PACKS) $(BIN)/python -m bot.packs install \
+	@LANGUAGE_PACKS_DIR=$(TEST_PACKS) $(BIN)/python -m bot.translation.packs install \
 	  --from tests/fixtures/argos >/dev/null
 
 # --- checks ------------------------------------------------------------------------

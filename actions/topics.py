@@ -12,31 +12,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-FAQ_RESPONSE_PREFIX = "utter_faq/"
-"""Domain responses of the `faq` retrieval intent are named `utter_faq/<topic>`."""
+from bot.knowledge.curated import FAQ_RESPONSE_PREFIX, faq_topics
 
 MAX_SUGGESTIONS = 3
 """How many topic buttons a fallback offers at most."""
 
 MIN_SUGGESTION_CONFIDENCE = 0.05
 """Response-selector confidence below which a topic is not worth suggesting."""
-
-
-def faq_topics(domain: Dict[str, Any]) -> List[str]:
-    """Returns the FAQ topics that have a response in the domain.
-
-    Args:
-        domain: The domain as sent by Rasa to the action server.
-
-    Returns:
-        The topic names, without the `utter_faq/` prefix.
-    """
-    responses = domain.get("responses", {})
-    return [
-        name[len(FAQ_RESPONSE_PREFIX) :]
-        for name in responses
-        if name.startswith(FAQ_RESPONSE_PREFIX)
-    ]
 
 
 def ranked_topics(tracker: Tracker) -> List[str]:
@@ -99,7 +81,7 @@ class ActionSuggestTopics(Action):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """Sends the fallback response with topic buttons and the handoff pointers."""
-        known = set(faq_topics(domain))
+        known = set(faq_topics(domain.get("responses", {})))
         topics = [topic for topic in ranked_topics(tracker) if topic in known]
         dispatcher.utter_message(response="utter_fallback", topics=topics)
         dispatcher.utter_message(response="utter_handoff")

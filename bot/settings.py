@@ -88,7 +88,7 @@ SETTINGS: List[Setting] = [
         "RETENTION_DAYS",
         "30",
         "Conversations idle for longer are deleted (`make run` on start, `python -m "
-        "bot.retention`); 0 keeps everything.",
+        "bot.storage.retention`); 0 keeps everything.",
     ),
     Setting("POSTGRES_HOST", "127.0.0.1", "PostgreSQL host (scale-out)."),
     Setting("POSTGRES_PORT", "5432", "PostgreSQL port (scale-out)."),

@@ -21,7 +21,7 @@ os.environ["LANGUAGE_PACKS_DIR"] = tempfile.mkdtemp(prefix="language-packs-test-
 @pytest.fixture(scope="session")
 def fixture_packs() -> Path:
     """Installs the fixture packs once per session and returns the pack folder."""
-    from bot import packs
+    from bot.translation import packs
 
     packs.install_from_files(FIXTURE_PACKS)
     return packs.packages_dir()

@@ -113,7 +113,7 @@ def translation_latency() -> None:
     """Times one reply translation (de→en, de→ar) cold, then cached, in a fresh process."""
     script = (
         "import time, json\n"
-        "from bot.translation import default_translator\n"
+        "from bot.translation.translator import default_translator\n"
         "t = default_translator()\n"
         "text = 'Hallo! Ich bin ein Chatbot und beantworte Fragen zur Integration in "
         "Baden-Württemberg.'\n"

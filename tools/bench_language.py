@@ -1,4 +1,4 @@
-"""Compare bot.language.detect_language with plain langdetect on short messages.
+"""Compare bot.language.detect.detect_language with plain langdetect on short messages.
 
 Prints, per language, the accuracy of our detector and of plain langdetect
 (`langdetect.detect`, seeded, over all its 55 languages) side by side, the
@@ -27,7 +27,7 @@ from langdetect.lang_detect_exception import LangDetectException
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.language import UNDETERMINED, detect_language  # noqa: E402
+from bot.language.detect import UNDETERMINED, detect_language  # noqa: E402
 
 DEFAULT_FILE = ROOT / "tests" / "data" / "short_messages.tsv"
 

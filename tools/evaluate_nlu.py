@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Tuple
 
 from sklearn.metrics import accuracy_score, f1_score
 
-# The model refers to the project's own components (bot.components...) by module path.
+# The model refers to the project's own components (bot.nlu..., bot.dialogue...) by module path.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 

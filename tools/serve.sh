@@ -32,7 +32,7 @@ case "$DEPLOYMENT" in
   *) echo "DEPLOYMENT must be 'single' or 'scale-out', not '$DEPLOYMENT'" >&2; exit 2 ;;
 esac
 # Privacy: delete conversations idle for longer than RETENTION_DAYS.
-"$BIN/python" -m bot.retention || echo "Retention clean-up failed; continuing." >&2
+"$BIN/python" -m bot.storage.retention || echo "Retention clean-up failed; continuing." >&2
 
 SANIC_HOST="$ACTIONS_HOST" "$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" \
   >var/log/actions.log 2>&1 &

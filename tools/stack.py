@@ -146,7 +146,8 @@ FIXTURE_PHRASES: Dict[str, List[str]] = {
 def install_fixture_packs(folder: Path) -> Path:
     """Installs the fixture language packs (de↔en, ar↔en) into a folder and returns it."""
     subprocess.run(
-        [str(BIN / "python"), "-m", "bot.packs", "install", "--from", "tests/fixtures/argos"],
+        [str(BIN / "python"), "-m", "bot.translation.packs", "install",
+         "--from", "tests/fixtures/argos"],
         cwd=PROJECT_ROOT, check=True, capture_output=True,
         env={**os.environ, "LANGUAGE_PACKS_DIR": str(folder)},
     )

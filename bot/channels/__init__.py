@@ -1,1 +1,1 @@
-"""Rasa input channels of the assistant: the web chat (`bot.channels.webchat`)."""
+"""Stage 1 of a message's way: the input channels (REST, web chat) and their page."""

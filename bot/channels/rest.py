@@ -30,7 +30,7 @@ and differs from Rasa's `RestInput` in what it accepts:
   and the reply starts with `SHORTENED_MESSAGE_TEXT`.
 * Unknown sender ids simply start a new conversation (as in Rasa).
 * The notes of the channel (empty, shortened, error, timeout) are rendered like every
-  response, by `bot.nlg.GuidanceNLG`: in the conversation's language when a pack for it
+  response, by `bot.rendering.nlg.GuidanceNLG`: in the conversation's language when a pack for it
   is installed, otherwise in German with a short English note.
 * If the assistant fails on a message the reply is `ERROR_TEXT` (status 200: the
   request was fine); if it takes longer than `reply_timeout` seconds the request is
@@ -42,14 +42,13 @@ and differs from Rasa's `RestInput` in what it accepts:
   `timeout`, `no_reply`), so that clients can tell them apart in any language.
 """
 
+
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import re
-import unicodedata
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -57,255 +56,16 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import settings
-from bot.reply_language import stored_conversation_language
+from bot.channels.input import BadRequest, IncomingMessage, max_message_chars, parse_body
+from bot.channels.notes import render_note, stored_conversation_language
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MAX_MESSAGE_CHARS = 2000
-"""Used when the `MAX_MESSAGE_CHARS` setting is missing or not a positive number."""
-
-MAX_SENDER_CHARS = 128
-"""Longest accepted sender id (conversation id)."""
-
-MAX_METADATA_DEPTH = 16
-"""Deepest accepted nesting of `metadata`."""
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 """Largest accepted request body; larger ones get 413 (Sanic's own limit is 100 MB)."""
 
 DEFAULT_REPLY_TIMEOUT = 30.0
 """Seconds after which a request is answered even if the assistant is not done."""
-
-EMPTY_MESSAGE_TEXT = "Ihre Nachricht ist leer. Bitte schreiben Sie Ihre Frage."
-"""The answer to an empty or whitespace-only message."""
-
-SHORTENED_MESSAGE_TEXT = (
-    "Ihre Nachricht war sehr lang. Ich habe nur die ersten {limit} Zeichen gelesen. "
-    "Bitte stellen Sie Ihre Frage kurz."
-)
-"""Sent before the reply to a message that was cut to the maximum length."""
-
-ERROR_TEXT = (
-    "Entschuldigung, gerade ist ein technischer Fehler aufgetreten. "
-    "Bitte versuchen Sie es gleich noch einmal."
-)
-"""Sent when the assistant fails on a message."""
-
-TIMEOUT_TEXT = (
-    "Entschuldigung, die Antwort dauert gerade zu lange. Bitte versuchen Sie es gleich noch einmal."
-)
-"""Sent when the assistant is not done within the reply timeout."""
-
-NO_REPLY_TEXT = (
-    "Darauf habe ich gerade keine Antwort. Bitte versuchen Sie es gleich noch einmal "
-    "oder schreiben Sie „Hilfe“."
-)
-"""Sent when the assistant had nothing to say: after a bare `/restart` payload, or when
-an action failed (e.g. the action server is down)."""
-
-NOTES = {
-    "empty": EMPTY_MESSAGE_TEXT,
-    "shortened": SHORTENED_MESSAGE_TEXT,
-    "error": ERROR_TEXT,
-    "timeout": TIMEOUT_TEXT,
-    "no_reply": NO_REPLY_TEXT,
-}
-"""The channel's own notes by the `notice` key their messages carry."""
-
-_INPUT_CHANNEL = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-_SURROGATES = re.compile("[\ud800-\udfff]")
-# Control characters (C0, DEL, C1) except tab and newline.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Categories a sender id must not contain: control, format, surrogate, private use,
-# unassigned, line and paragraph separators.
-_BAD_SENDER_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-
-
-class BadRequest(ValueError):
-    """The request cannot be processed; the message is the client's error text."""
-
-    def __init__(self, error: str, status: int = 400) -> None:
-        """Creates the error.
-
-        Args:
-            error: What is wrong, for the client.
-            status: The HTTP status (4xx).
-        """
-        super().__init__(error)
-        self.error = error
-        self.status = status
-
-
-def max_message_chars() -> int:
-    """Returns the `MAX_MESSAGE_CHARS` setting, or the default for a bad value."""
-    try:
-        value = int(settings.get("MAX_MESSAGE_CHARS"))
-    except (KeyError, ValueError):
-        return DEFAULT_MAX_MESSAGE_CHARS
-    return value if value > 0 else DEFAULT_MAX_MESSAGE_CHARS
-
-
-def replace_surrogates(text: str) -> str:
-    """Replaces unpaired surrogates (valid in JSON, not encodable) with U+FFFD."""
-    return _SURROGATES.sub("\ufffd", text)
-
-
-def clean_text(text: str) -> str:
-    """Returns a user message without control characters (newline and tab stay), in NFC.
-
-    Carriage returns become newlines, unpaired surrogates become U+FFFD.
-    """
-    text = replace_surrogates(text).replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
-
-
-def is_blank(text: str) -> bool:
-    """Tells whether a text has nothing visible: only whitespace and format characters."""
-    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
-
-
-def shorten(text: str, limit: int) -> Tuple[str, bool]:
-    """Cuts a text to at most `limit` characters, at a word boundary close to it.
-
-    Returns:
-        The text, and whether it was cut.
-    """
-    if len(text) <= limit:
-        return text, False
-    cut = text[:limit]
-    boundary = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
-    if boundary >= limit * 0.9:
-        cut = cut[:boundary]
-    return cut.rstrip(), True
-
-
-def prepare_text(message: str, limit: int) -> Tuple[str, bool]:
-    """Cleans a user's text (control characters, surrounding space) and cuts it to `limit`.
-
-    Both channels, REST and the web chat, take user text through here.
-
-    Returns:
-        The text, and whether it was cut.
-    """
-    return shorten(clean_text(message).strip(), limit)
-
-
-def normalise_language(value: Any) -> Optional[str]:
-    """Returns a language code as lower-case ISO 639 code ("ar" from "ar-SY"), or None."""
-    if not isinstance(value, str):
-        return None
-    code = value.strip().replace("_", "-").split("-")[0].lower()
-    return code if _LANGUAGE.match(code) else None
-
-
-def check_sender(value: Any) -> str:
-    """Returns a valid sender id.
-
-    Raises:
-        BadRequest: for a missing, empty, too long or non-string id, or one with
-            control or invisible characters.
-    """
-    if value is None:
-        raise BadRequest("'sender' is required: a string that identifies the conversation")
-    if not isinstance(value, str):
-        raise BadRequest("'sender' must be a string")
-    if not value.strip():
-        raise BadRequest("'sender' must not be empty")
-    if len(value) > MAX_SENDER_CHARS:
-        raise BadRequest(f"'sender' must be at most {MAX_SENDER_CHARS} characters long")
-    if any(unicodedata.category(char) in _BAD_SENDER_CATEGORIES for char in value):
-        raise BadRequest("'sender' must not contain control or invisible characters")
-    return value
-
-
-def _clean_metadata(value: Any, depth: int = 0) -> Any:
-    if depth > MAX_METADATA_DEPTH:
-        raise BadRequest(f"'metadata' must not be nested deeper than {MAX_METADATA_DEPTH}")
-    if isinstance(value, str):
-        return replace_surrogates(value)
-    if isinstance(value, list):
-        return [_clean_metadata(item, depth + 1) for item in value]
-    if isinstance(value, dict):
-        return {
-            replace_surrogates(key): _clean_metadata(item, depth + 1) for key, item in value.items()
-        }
-    return value
-
-
-def check_metadata(value: Any) -> Dict[str, Any]:
-    """Returns the request's metadata, cleaned; a `language` hint is normalised.
-
-    Raises:
-        BadRequest: for metadata that is not an object or nested too deeply.
-    """
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise BadRequest("'metadata' must be a JSON object")
-    metadata = _clean_metadata(value)
-    if "language" in metadata:
-        language = normalise_language(metadata.pop("language"))
-        if language:
-            metadata["language"] = language
-    return metadata
-
-
-def parse_body(body: bytes) -> Dict[str, Any]:
-    """Decodes a request body (invalid UTF-8 replaced) into a JSON object.
-
-    Raises:
-        BadRequest: for an empty body, invalid JSON or JSON that is not an object.
-    """
-    text = body.decode("utf-8", errors="replace").lstrip("\ufeff")
-    if not text.strip():
-        raise BadRequest("the request body is empty; send a JSON object")
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise BadRequest("the request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequest("the request body must be a JSON object")
-    return data
-
-
-class IncomingMessage:
-    """A checked request: who sends what, and what the channel noticed about it.
-
-    Attributes:
-        sender: The sender id (conversation id).
-        text: The cleaned message, cut to the maximum length.
-        metadata: The cleaned metadata.
-        input_channel: The channel name stored with the message.
-        blank: Whether the message had nothing in it.
-        shortened: Whether the message was cut.
-        limit: The maximum length it was checked against.
-    """
-
-    def __init__(self, data: Dict[str, Any], default_channel: str, limit: int) -> None:
-        """Checks and cleans a request body.
-
-        Raises:
-            BadRequest: for anything the channel does not accept.
-        """
-        self.sender = check_sender(data.get("sender"))
-        message = data.get("message")
-        if message is None:
-            raise BadRequest("'message' is required: a string with the user's text")
-        if not isinstance(message, str):
-            raise BadRequest("'message' must be a string")
-        self.metadata = check_metadata(data.get("metadata"))
-        input_channel = data.get("input_channel")
-        if input_channel is None:
-            input_channel = default_channel
-        elif not isinstance(input_channel, str) or not _INPUT_CHANNEL.match(input_channel):
-            raise BadRequest("'input_channel' must be a short name (letters, digits, _ . -)")
-        self.input_channel = input_channel
-        self.limit = limit
-        self.text, self.shortened = prepare_text(message, limit)
-        self.blank = is_blank(self.text)
-
 
 class LanguageCollectingOutput(CollectingOutputChannel):
     """Collects the bot messages like Rasa's REST channel and keeps their `language`."""
@@ -323,43 +83,6 @@ class LanguageCollectingOutput(CollectingOutputChannel):
         if isinstance(language, str):
             for part in self.messages[before:]:
                 part.setdefault("language", language)
-
-
-_renderer = None
-
-
-def _render(text: str, language: Optional[str]) -> Dict[str, Any]:
-    global _renderer
-    if _renderer is None:
-        from bot.nlg import GuidanceNLG
-
-        _renderer = GuidanceNLG()
-    return _renderer.render({"text": text}, [], language)
-
-
-async def render_note(
-    recipient_id: str, notice: str, language: Optional[str], limit: int = 0
-) -> Dict[str, Any]:
-    """Returns a note of the channel as a REST bot message, in the given language.
-
-    Translated like every response (bot.nlg); plain German if rendering fails.
-
-    Args:
-        recipient_id: The sender id the note goes to.
-        notice: Which note (a key of `NOTES`); the message carries it as `notice`.
-        language: The language to render it in; the bot language when None.
-        limit: The maximum message length (for the `shortened` note).
-    """
-    text = NOTES[notice].format(limit=limit)
-    try:
-        message = await asyncio.get_running_loop().run_in_executor(None, _render, text, language)
-    except Exception:  # noqa: BLE001 - a note must go out in any case
-        logger.exception("Could not render a note of the REST channel.")
-        message = {"text": text, "language": settings.get("BOT_LANGUAGE")}
-    result = {"recipient_id": recipient_id, "text": message.get("text") or text, "notice": notice}
-    if message.get("language"):
-        result["language"] = message["language"]
-    return result
 
 
 async def conversation_language(request: Request, incoming: IncomingMessage) -> Optional[str]:

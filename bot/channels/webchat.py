@@ -28,13 +28,13 @@ Differences from Rasa's `SocketIOInput`:
   not await, so persistent sessions lose their replies); a message also (re)joins its
   session's room, e.g. right after a reconnect, and a socket that starts a new session
   leaves the room of its old one;
-* input is checked and cleaned like in the REST channel (`bot.channels.rest`): invalid
+* input is checked and cleaned like in the REST channel (`bot.channels.input`): invalid
   events are ignored, control characters removed, a message longer than the
   `MAX_MESSAGE_CHARS` setting is cut and the reply starts with a note, an empty message
   gets a note instead of going to NLU, and so do a failure of the assistant and a turn
   without any reply; the notes carry `notice` (`empty`, `shortened`, `error`,
   `no_reply`) and come in the conversation's language like every response;
-* `customData` is cleaned and its `language` normalised (`bot.channels.rest`);
+* `customData` is cleaned and its `language` normalised (`bot.channels.input`);
 * socket.io only accepts browser connections from the page's own host unless
   `cors_allowed_origins` says otherwise.
 """
@@ -63,43 +63,25 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.rest import (
+from bot.channels.input import (
     check_metadata,
     is_blank,
     max_message_chars,
     normalise_language,
     prepare_text,
-    render_note,
 )
-from bot.paths import PROJECT_ROOT
-from bot.reply_language import stored_conversation_language
+from bot.channels.notes import render_note, stored_conversation_language
+from bot.channels.webpage import DEFAULT_WEB_DIR, WebPage, redirect_browsers_to
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "webchat"
 """The channel's name: its URL prefix (`/webhooks/webchat/`) and `input_channel`."""
 
-DEFAULT_WEB_DIR = PROJECT_ROOT / "web" / "dist"
-"""Where `npm run build` (Makefile target `web`) puts the page and its assets."""
-
 TYPING_EVENT = "bot_typing"
 """Event sent with `{"typing": true}` before and `{"typing": false}` after a message."""
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
-
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".map": "application/json; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-}
-
 
 def _buttons(value: Any) -> List[Dict[str, str]]:
     buttons = []
@@ -117,7 +99,7 @@ def _sources(value: Any) -> List[Dict[str, Optional[str]]]:
     for source in value or []:
         if isinstance(source, dict):
             entry = source
-        else:  # an object with attributes, e.g. bot.sources.Source
+        else:  # an object with attributes, e.g. bot.knowledge.catalogue.Source
             entry = {
                 key: getattr(source, key, None) for key in ("title", "publisher", "date", "url")
             }
@@ -219,19 +201,7 @@ class WebChatBlueprint(SocketBlueprint):
         if not self.ctx.redirect_root:
             return
         page = (options.get("url_prefix") or self.url_prefix or "").rstrip("/") + "/"
-
-        async def redirect_browsers(request: Request) -> Optional[HTTPResponse]:
-            # Only browsers asking for a page; `curl /` and health checks still get
-            # Rasa's "Hello from Rasa" answer.
-            if (
-                request.path == "/"
-                and request.method == "GET"
-                and "text/html" in request.headers.get("accept", "")
-            ):
-                return response.redirect(page)
-            return None
-
-        app.register_middleware(redirect_browsers, "request")
+        app.register_middleware(redirect_browsers_to(page), "request")
 
 
 class WebChatOutput(SocketIOOutput):
@@ -344,7 +314,7 @@ class WebChatInput(SocketIOInput):
         """
         super().__init__(*args, **kwargs)
         self.redirect_root = redirect_root
-        self.web_dir = Path(web_dir) if web_dir else DEFAULT_WEB_DIR
+        self.page = WebPage(Path(web_dir) if web_dir else DEFAULT_WEB_DIR)
         if cors_allowed_origins is None or isinstance(cors_allowed_origins, str):
             self.cors_allowed_origins = cors_allowed_origins
         else:
@@ -367,40 +337,6 @@ class WebChatInput(SocketIOInput):
             "metadataKey": self.metadata_key,
             "sessionPersistence": bool(self.session_persistence),
         }
-
-    # --- static page -------------------------------------------------------------------
-
-    @staticmethod
-    def _headers(request: Request) -> Dict[str, str]:
-        host = request.host
-        return {
-            "Content-Security-Policy": (
-                "default-src 'self'; script-src 'self'; style-src 'self'; "
-                "img-src 'self' data:; "
-                f"connect-src 'self' ws://{host} wss://{host}; "
-                "object-src 'none'; base-uri 'none'; form-action 'self'; "
-                "frame-ancestors 'self'"
-            ),
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-cache",
-        }
-
-    async def _serve_file(self, request: Request, name: str) -> HTTPResponse:
-        root = self.web_dir.resolve()
-        path = (root / name).resolve()
-        if root not in path.parents or not path.is_file():
-            if name == "index.html":
-                return response.text(
-                    "The web chat is not built yet: run `make web` "
-                    "(or `npm ci && npm run build` in web/).",
-                    status=503,
-                )
-            return response.text("Not found", status=404)
-        content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-        return response.raw(
-            path.read_bytes(), content_type=content_type, headers=self._headers(request)
-        )
 
     # --- blueprint ---------------------------------------------------------------------
 
@@ -426,7 +362,7 @@ class WebChatInput(SocketIOInput):
                 # relative asset URLs need the trailing slash
                 query = f"?{request.query_string}" if request.query_string else ""
                 return response.redirect(f"{request.path}/{query}")
-            return await self._serve_file(request, "index.html")
+            return await self.page.serve(request, "index.html")
 
         @webchat.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -440,7 +376,7 @@ class WebChatInput(SocketIOInput):
         async def asset(request: Request, name: str) -> HTTPResponse:
             if not name:  # `/webhooks/webchat/` can arrive here with an empty name
                 return await page(request)
-            return await self._serve_file(request, name)
+            return await self.page.serve(request, name)
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: Dict, auth: Optional[Dict]) -> bool:

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.topics import ActionAnswerTopic, ActionSuggestTopics, ranked_topics
-from bot.knowledge import load_responses
+from bot.knowledge.curated import load_responses
 
 DOMAIN: Dict[str, Any] = {"responses": load_responses()}
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.language import SUPPORTED_LANGUAGES, UNDETERMINED, detect_language
-from bot.protect import MAX_PLACEHOLDERS, mask
+from bot.language.detect import detect_language
+from bot.language.names import UNDETERMINED, configured_languages
+from bot.translation.protect import MAX_PLACEHOLDERS, mask
+
+SUPPORTED_LANGUAGES = tuple(configured_languages())
 
 
 @settings(max_examples=300, deadline=None)

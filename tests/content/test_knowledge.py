@@ -9,9 +9,9 @@ from typing import Iterator, List, Set, Tuple
 
 import pytest
 
-from bot.knowledge import faq_topics, load_responses
+from bot.knowledge.catalogue import load_catalogue
+from bot.knowledge.curated import faq_topics, load_responses
 from bot.paths import PROJECT_ROOT, SEEDS_DIR
-from bot.sources import load_catalogue
 
 SHARED_SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 PLAIN_WORDS_FILE = Path(__file__).with_name("plain_words.txt")

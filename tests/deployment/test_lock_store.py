@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.lock_store import AtomicRedisLockStore
+from bot.storage.lock_store import AtomicRedisLockStore
 
 
 def store() -> AtomicRedisLockStore:

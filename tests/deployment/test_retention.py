@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.retention import SECONDS_PER_DAY, delete_idle_conversations
+from bot.storage.retention import SECONDS_PER_DAY, delete_idle_conversations
 from tools.stack import rest_credentials, running_stack, send, stored_user_messages, text_of
 
 NOW = 1_800_000_000.0

@@ -33,7 +33,7 @@ def robust_credentials(folder: Path) -> Path:
 @pytest.fixture(scope="package")
 def stack(fixture_packs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict]:
     """Runs Rasa and the action server on loopback ports 5505/5555 for this folder."""
-    from bot import packs
+    from bot.translation import packs
 
     folder = tmp_path_factory.mktemp("robustness")
     env = {

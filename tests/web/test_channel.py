@@ -33,7 +33,7 @@ class FakeSio:
 
 
 def nlg_message(**extra: Any) -> Dict[str, Any]:
-    """A message as bot/nlg.py renders it: text, buttons and extra keys."""
+    """A message as bot/rendering/nlg.py renders it: text, buttons and extra keys."""
     return {
         "text": "Erster Absatz.\n\nZweiter Absatz.\nQuelle: „Integration gelingt nur gemeinsam“",
         "buttons": [{"title": "Was ist die MBE?", "payload": '/help{"topic":"mbe_was_ist"}'}],

@@ -81,7 +81,7 @@ def stack(fixture_packs: Path) -> Iterator[dict]:
     """The assistant with the web chat channel, and the fixture language packs."""
     if not (DIST / "index.html").is_file():
         pytest.fail("web/dist is missing: build the page with `make web`", pytrace=False)
-    from bot import packs
+    from bot.translation import packs
 
     # `fixture_packs` (tests/conftest.py) installed the de<->en and ar<->en fixture packs
     with running_stack(
@@ -449,7 +449,7 @@ def test_arabic_reply_is_right_to_left(chat: ChatPage, browser: Browser, page_ur
             f'the bot reply has no `language: "ar"` (got {language!r}; the reply to the '
             f"language choice was {chosen.inner_text()!r}, the answer {reply.inner_text()!r}). "
             "The translation layer must translate replies into the chosen language and put "
-            '`"language": "ar"` into the message; see bot/nlg.py.',
+            '`"language": "ar"` into the message; see bot/rendering/nlg.py.',
             pytrace=False,
         )
     expect(reply).to_have_attribute("lang", "ar")

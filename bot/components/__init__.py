@@ -1,1 +1,0 @@
-"""Rasa graph components of the assistant (referenced by module path in config.yml)."""

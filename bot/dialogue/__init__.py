@@ -1,0 +1,1 @@
+"""Stage 5: dialogue policies (referenced by module path in config.yml)."""

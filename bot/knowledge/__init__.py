@@ -1,0 +1,1 @@
+"""Stage 6: what the assistant knows: the source catalogue and the curated answers."""

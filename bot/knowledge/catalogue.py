@@ -1,0 +1,94 @@
+"""The catalogue of source documents: title, publisher, date and content lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import yaml
+
+from bot.paths import SEEDS_DIR, SOURCES_CATALOGUE
+
+UNDATED = "ohne Datum"
+"""What a citation says when the document prints no date."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source document of `seeds/`.
+
+    Attributes:
+        id: The document's id, e.g. "003".
+        file: The file name inside `seeds/`.
+        title: The document's headline.
+        publisher: Who published it.
+        date: The publication date as printed, or None.
+        url: The address printed in the document, or None.
+        content_lines: 1-based inclusive line ranges of the document's own content.
+        sha256: The checksum of the file as given.
+    """
+
+    id: str
+    file: str
+    title: str
+    publisher: str
+    date: Optional[str]
+    url: Optional[str]
+    content_lines: Tuple[Tuple[int, int], ...]
+    sha256: str
+
+    def text(self, seeds_dir: Path = SEEDS_DIR) -> str:
+        """Returns the whole document as given."""
+        return (seeds_dir / self.file).read_text(encoding="utf-8")
+
+    def content(self, seeds_dir: Path = SEEDS_DIR) -> str:
+        """Returns only the document's own content, without web-page junk."""
+        lines = self.text(seeds_dir).splitlines()
+        kept = [
+            line
+            for start, end in self.content_lines
+            for line in lines[start - 1 : end]
+        ]
+        return "\n".join(kept)
+
+    def citation(self) -> str:
+        """Returns the short form that names the document: title, publisher, date."""
+        return f"„{self.title}“ ({self.publisher}, {self.date or UNDATED})"
+
+
+@cache
+def load_catalogue(path: Path = SOURCES_CATALOGUE) -> Dict[str, Source]:
+    """Reads the catalogue of source documents.
+
+    Args:
+        path: The catalogue file.
+
+    Returns:
+        The documents by id.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        str(doc_id): Source(
+            id=str(doc_id),
+            file=entry["file"],
+            title=entry["title"],
+            publisher=entry["publisher"],
+            date=entry.get("date"),
+            url=entry.get("url"),
+            content_lines=tuple(tuple(pair) for pair in entry["content_lines"]),
+            sha256=entry["sha256"],
+        )
+        for doc_id, entry in data["sources"].items()
+    }
+
+
+def sources_for(source_ids: Iterable[str]) -> List[Source]:
+    """Returns the catalogue entries for the given ids, in the given order.
+
+    Raises:
+        KeyError: if an id is not in the catalogue.
+    """
+    catalogue = load_catalogue()
+    return [catalogue[str(source_id)] for source_id in source_ids]

@@ -1,0 +1,1 @@
+"""Stage 2: which language a message is in, and which language the reply is in."""

@@ -1,0 +1,1 @@
+"""Stage 4: Rasa NLU graph components (referenced by module path in config.yml)."""

@@ -1,0 +1,1 @@
+"""Beside the way: conversation storage (tracker store, lock store, retention)."""

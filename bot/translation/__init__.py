@@ -1,0 +1,1 @@
+"""Stage 3 (and the way back): offline machine translation with Argos Translate."""

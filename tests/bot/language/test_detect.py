@@ -1,0 +1,233 @@
+"""Tests of short-message language detection (bot/language/detect.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.language.detect import detect_language
+from bot.language.names import UNDETERMINED, configured_languages, language_name
+
+SUPPORTED_LANGUAGES = tuple(configured_languages())
+
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
+
+
+def load_messages(path: Path) -> list[tuple[str, str]]:
+    """Read a lang<TAB>text file, skipping a header, blank and comment lines."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        lang, text = line.split("\t", 1)
+        if lang == "lang" and text == "text":
+            continue
+        rows.append((lang.strip(), text))
+    return rows
+
+
+# --- script evidence -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("چطوری؟", "fa"),  # چ, ی: Persian letters
+        ("پاسپورت دارم", "fa"),  # پ
+        ("کجا؟", "fa"),  # Persian keheh U+06A9
+        ("هذا كتابي", "ar"),  # Arabic kaf U+0643, yeh U+064A
+        ("مدرسة", "ar"),  # teh marbuta
+        ("дякую", "uk"),  # я, ю only: the word table
+        ("Привіт", "uk"),  # і
+        ("їжа", "uk"),  # ї
+        ("Привет", "ru"),
+        ("объявление", "ru"),  # ъ
+        ("вы где?", "ru"),  # ы
+    ],
+)
+def test_script_letters_decide_between_languages_of_one_script(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+def test_persian_letters_win_even_when_the_conversation_is_arabic() -> None:
+    assert detect_language("خیلی ممنون", previous="ar") == "fa"
+    assert detect_language("شكرا جزيلا", previous="fa") == "ar"
+
+
+def test_ukrainian_letters_win_even_when_the_conversation_is_russian() -> None:
+    assert detect_language("Мені потрібна допомога", previous="ru") == "uk"
+    assert detect_language("Мне нужна помощь", previous="uk") == "ru"
+
+
+def test_a_script_no_candidate_uses_is_undetermined() -> None:
+    assert detect_language("你好") == UNDETERMINED
+    assert detect_language("Привет", candidates=["de", "en"]) == UNDETERMINED
+
+
+def test_single_candidate_of_the_script_is_answered() -> None:
+    assert detect_language("مرحبا", candidates=["de", "en", "ar"]) == "ar"
+
+
+# --- short messages and the word table -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ok danke", "de"),
+        ("Danke!", "de"),
+        ("merci", "fr"),
+        ("ok merci", "fr"),
+        ("thanks", "en"),
+        ("teşekkürler", "tr"),
+        ("tesekkurler", "tr"),
+        ("nerede?", "tr"),
+        ("спасибо", "ru"),
+        ("дуже дякую", "uk"),
+        ("خیلی ممنون", "fa"),
+        ("ممنون", "fa"),
+        ("شكرا", "ar"),
+        ("salam", "fa"),
+        ("I don't understand", "en"),
+        ("d'accord", "fr"),
+    ],
+)
+def test_short_messages(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+# --- ambiguous messages keep the conversation's language -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ok", "OK!", "Hallo", "Hi", "hey", "👍", "😂😂", "123", "12:30", "???", "...", "", "   "],
+)
+@pytest.mark.parametrize("previous", ["de", "fa", "uk"])
+def test_ambiguous_message_keeps_previous_language(text: str, previous: str) -> None:
+    assert detect_language(text, previous=previous) == previous
+
+
+@pytest.mark.parametrize(
+    "text", ["ok", "Hallo", "Hi", "👍", "🙏🏽", "❤️", "", "42", "https://example.org/termin?id=3"]
+)
+def test_ambiguous_message_without_previous_is_undetermined(text: str) -> None:
+    assert detect_language(text) == UNDETERMINED
+
+
+def test_a_german_bot_does_not_switch_to_english_on_ok_or_hallo() -> None:
+    for text in ("ok", "Ok.", "Hallo", "hallo!", "Hi", "ok 👍"):
+        assert detect_language(text, previous="de") == "de"
+
+
+def test_urls_and_emails_say_nothing_about_the_language() -> None:
+    assert detect_language("https://www.bamf.de/DE/Startseite", previous="tr") == "tr"
+    assert detect_language("max.mustermann@example.com", previous="fr") == "fr"
+
+
+def test_a_clear_message_switches_the_language() -> None:
+    assert detect_language("thank you very much", previous="de") == "en"
+    assert detect_language("ok danke", previous="en") == "de"
+    assert detect_language("Je ne comprends pas", previous="de") == "fr"
+
+
+def test_a_single_unknown_word_keeps_the_conversation_language() -> None:
+    # langdetect alone is unreliable on one word: "Problem" is German and English.
+    assert detect_language("Problem", previous="de") == "de"
+    assert detect_language("Problem", previous="en") == "en"
+    assert detect_language("Termin?", previous="de") == "de"
+
+
+def test_letters_only_one_language_uses_switch_the_language() -> None:
+    assert detect_language("Anlamıyorum", previous="de") == "tr"
+    assert detect_language("п'ять хвилин", previous="ru") == "uk"
+    assert detect_language("Straße", previous="en") == "de"
+
+
+def test_a_name_with_foreign_letters_does_not_switch_a_sentence() -> None:
+    assert detect_language("Mein Name ist Yılmaz") == "de"
+
+
+def test_a_word_two_languages_share_follows_the_conversation() -> None:
+    assert detect_language("سلام") == "fa"
+    assert detect_language("سلام", previous="ar") == "ar"
+
+
+# --- determinism and candidates ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["Wohnung gefunden", "Problem", "Погода погана", "cocuk parasi", "Je suis là"]
+)
+def test_same_answer_every_time(text: str) -> None:
+    answers = {detect_language(text) for _ in range(20)}
+    assert len(answers) == 1
+
+
+def test_answer_is_always_a_candidate_previous_or_und() -> None:
+    texts = ["ok danke", "Hola amigo", "Cześć", "Γεια σου", "שלום", "Problem", "x"]
+    for text in texts:
+        assert detect_language(text) in (*SUPPORTED_LANGUAGES, UNDETERMINED)
+        assert detect_language(text, candidates=["de", "en"]) in ("de", "en", UNDETERMINED)
+
+
+def test_spanish_is_found_when_installed() -> None:
+    text = "¿Dónde está la oficina de empleo?"
+    assert detect_language(text, candidates=["de", "en", "es", "fr"]) == "es"
+    assert detect_language(text) != "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates", "expected"),
+    [
+        ("Grazie mille, a domani", ["de", "en", "it"], "it"),
+        ("Dziękuję bardzo", ["de", "en", "pl"], "pl"),
+        ("Bonjour, j'ai une question", ["DE", "FR"], "fr"),
+        ("Danke", "de", "de"),
+    ],
+)
+def test_candidates_restrict_the_answer(text: str, candidates: list[str], expected: str) -> None:
+    assert detect_language(text, candidates=candidates) == expected
+
+
+def test_no_candidates_is_undetermined() -> None:
+    assert detect_language("ok danke", candidates=[]) == UNDETERMINED
+
+
+# --- language names ------------------------------------------------------------------
+
+
+def test_language_names_are_native() -> None:
+    names = [language_name(code) for code in SUPPORTED_LANGUAGES]
+    assert names == [
+        "Deutsch",
+        "English",
+        "العربية",
+        "فارسی",
+        "Türkçe",
+        "Українська",
+        "Русский",
+        "Français",
+    ]
+    assert language_name("xx") == "xx"
+
+
+# --- accuracy --------------------------------------------------------------------------
+
+
+def test_dev_set_accuracy() -> None:
+    rows = load_messages(DATA / "language_dev.tsv")
+    correct = sum(detect_language(text) == lang for lang, text in rows)
+    assert correct / len(rows) >= 0.99
+
+
+def test_held_out_short_messages_accuracy() -> None:
+    """Quality gate on a held-out set the detector was not tuned on."""
+    path = DATA / "short_messages.tsv"
+    assert path.exists(), "the held-out set tests/data/short_messages.tsv is missing"
+    rows = load_messages(path)
+    assert rows, "no messages in short_messages.tsv"
+    misses = [(lang, text, got) for lang, text in rows if (got := detect_language(text)) != lang]
+    accuracy = 1 - len(misses) / len(rows)
+    assert accuracy >= 0.99, f"accuracy {accuracy:.3f}, misses: {misses}"

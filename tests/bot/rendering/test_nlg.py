@@ -1,0 +1,153 @@
+"""Tests of the response renderer: citations and topic buttons."""
+
+from __future__ import annotations
+
+import json
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.knowledge.catalogue import load_catalogue
+from bot.knowledge.curated import load_responses
+from bot.rendering.nlg import GuidanceNLG, topic_payload
+
+
+def nlg() -> GuidanceNLG:
+    domain = Domain.from_dict({"responses": load_responses()})
+    return GuidanceNLG(domain=domain)
+
+
+def empty_tracker() -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("user", [])
+
+
+async def test_faq_answer_ends_with_title_and_date_of_its_source() -> None:
+    message = await nlg().generate("utter_faq/pakt_fuer_integration", empty_tracker(), "rest")
+    source = load_catalogue()["004"]
+    assert message["text"].startswith("Der Pakt für Integration")
+    assert message["text"].endswith(f"Quelle: „{source.title}“ ({source.publisher}, 02.06.2017)")
+    assert message["sources"][0]["url"] == source.url
+    assert "metadata" not in message
+
+
+async def test_undated_source_says_so() -> None:
+    message = await nlg().generate("utter_faq/werkstattgespraech", empty_tracker(), "rest")
+    assert message["text"].endswith("(Ministerium für Integration Baden-Württemberg, ohne Datum)")
+
+
+async def test_answer_with_two_sources_cites_both() -> None:
+    message = await nlg().generate(
+        "utter_faq/integrationsmanager_aufgaben", empty_tracker(), "rest"
+    )
+    assert "Quellen: „Land stellt Integrationskonzept in Brüssel vor“" in message["text"]
+    assert len(message["sources"]) == 2
+
+
+async def test_help_offers_topic_buttons_with_payloads() -> None:
+    message = await nlg().generate("utter_help", empty_tracker(), "rest")
+    titles = [b["title"] for b in message["buttons"]]
+    assert "Wo finde ich einen Sprachkurs?" in titles
+    payload = message["buttons"][0]["payload"]
+    assert payload.startswith("/help{")
+    assert json.loads(payload[len("/help"):])["topic"] == "kurs_finden"
+
+
+async def test_topics_from_an_action_become_buttons_unknown_ones_are_dropped() -> None:
+    message = await nlg().generate(
+        "utter_fallback", empty_tracker(), "rest", topics=["amif", "unbekannt"]
+    )
+    assert [b["payload"] for b in message["buttons"]] == [topic_payload("amif")]
+    assert "Quelle" not in message["text"]
+
+
+async def test_unknown_response_gives_none() -> None:
+    assert await nlg().generate("utter_gibt_es_nicht", empty_tracker(), "rest") is None
+
+
+# --- translation into the reply language (fixture packs: de<->en, ar<->en) ---------
+
+def tracker_in(language: str | None = None, detected: str | None = None):
+    from rasa.shared.core.events import SlotSet, UserUttered
+
+    events = []
+    if detected:
+        events.append(UserUttered("x", {"name": "greet"}, [], {"language": detected}))
+    if language:
+        events.append(SlotSet("language", language))
+    domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": []}}})
+    return DialogueStateTracker.from_events("user", events, slots=domain.slots)
+
+
+async def test_reply_in_english_translates_text_keeps_terms_and_cited_titles(fixture_packs) -> None:
+    message = await nlg().generate(
+        "utter_faq/integrationsmanager_aufgaben", tracker_in("en"), "rest"
+    )
+    lines = message["text"].split("\n")
+    assert lines[0].startswith(
+        "Integrationsmanagerinnen and Integrationsmanager advise refugees personally."
+    )
+    assert lines[1].startswith("Sources: „Land stellt Integrationskonzept in Brüssel vor“")
+    assert message["language"] == "en"
+
+
+async def test_button_titles_are_translated_payloads_never(fixture_packs) -> None:
+    german = await nlg().generate("utter_help", empty_tracker(), "rest")
+    english = await nlg().generate("utter_help", tracker_in("en"), "rest")
+    assert "Where can I find a language course?" in [b["title"] for b in english["buttons"]]
+    assert [b["payload"] for b in english["buttons"]] == [b["payload"] for b in german["buttons"]]
+    assert "What is the MBE?" in [b["title"] for b in english["buttons"]]
+
+
+async def test_reply_in_arabic_goes_through_the_english_pivot(fixture_packs) -> None:
+    message = await nlg().generate("utter_greet", tracker_in(detected="ar"), "rest")
+    assert message["language"] == "ar"
+    assert message["text"].startswith("مرحبا!")
+    assert "Baden-Württemberg" in message["text"]
+
+
+async def test_language_without_pack_gets_german_with_an_english_note(fixture_packs) -> None:
+    message = await nlg().generate("utter_thank", tracker_in(detected="tr"), "rest")
+    assert message["text"].startswith("Gern geschehen!")
+    assert "your language is not installed" in message["text"]
+    assert message["language"] == "de"
+
+
+def test_explicit_choice_wins_over_detection() -> None:
+    from bot.language.reply import reply_language
+
+    assert reply_language(tracker_in(language="ar", detected="en")) == "ar"
+    assert reply_language(tracker_in(detected="en")) == "en"
+    assert reply_language(tracker_in(detected="und")) == "de"
+    assert reply_language(empty_tracker()) == "de"
+
+
+async def test_language_buttons_use_native_names_untranslated(fixture_packs) -> None:
+    message = await nlg().generate("utter_ask_language", tracker_in("en"), "rest")
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles[:3] == ["Deutsch", "English", "العربية"]
+    assert message["buttons"][2]["payload"] == '/choose_language{"language":"ar"}'
+
+
+async def test_failing_model_gives_german_with_note() -> None:
+    class Broken:
+        def languages(self):
+            return {"de", "en"}
+
+        def translate(self, text, source, target):
+            from bot.translation.translator import TranslationUnavailable
+
+            raise TranslationUnavailable("model crashed")
+
+    generator = nlg()
+    generator.translator = Broken()
+    message = await generator.generate("utter_greet", tracker_in("en"), "rest")
+    assert message["text"].startswith("Hallo!")
+    assert message["language"] == "de"
+    assert "not installed" in message["text"]
+
+
+def test_a_chosen_language_that_is_not_configured_is_ignored() -> None:
+    from bot.language.reply import reply_language
+
+    assert reply_language(tracker_in(language="xx", detected="en")) == "en"
+    assert reply_language(tracker_in(language="xx")) == "de"
