@@ -18,12 +18,8 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
-from bot.channels.rest import (
-    EMPTY_MESSAGE_TEXT,
-    ERROR_TEXT,
-    MAX_SENDER_CHARS,
-    TIMEOUT_TEXT,
-)
+from bot.channels.input import MAX_SENDER_CHARS
+from bot.channels.notes import EMPTY_MESSAGE_TEXT, ERROR_TEXT, TIMEOUT_TEXT
 
 REQUEST_TIMEOUT = 60
 """Seconds after which a request counts as hung (a failure, not a timing assertion)."""

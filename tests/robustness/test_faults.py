@@ -18,7 +18,7 @@ from typing import Dict, Iterator, List
 
 import pytest
 
-from bot.channels.rest import NO_REPLY_TEXT, TIMEOUT_TEXT
+from bot.channels.notes import NO_REPLY_TEXT, TIMEOUT_TEXT
 from tools.stack import (
     rest_credentials,
     running_stack,
