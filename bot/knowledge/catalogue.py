@@ -11,8 +11,8 @@ import yaml
 
 from bot.paths import SEEDS_DIR, SOURCES_CATALOGUE
 
-UNDATED = "ohne Datum"
-"""What a citation says when the document prints no date."""
+AS_OF = "Stand {year}"
+"""How an answer dates a document that prints no date: by the year its text shows."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class Source:
         url: The address printed in the document, or None.
         content_lines: 1-based inclusive line ranges of the document's own content.
         sha256: The checksum of the file as given.
+        as_of: For a document without a printed date, the year its text shows.
+        as_of_evidence: The sentence of the document that shows `as_of`.
+        short: The publisher's short name, for compact citations.
+        according_to: The words that introduce a quote from the document.
     """
 
     id: str
@@ -38,6 +42,24 @@ class Source:
     url: Optional[str]
     content_lines: Tuple[Tuple[int, int], ...]
     sha256: str
+    as_of: Optional[int] = None
+    as_of_evidence: Optional[str] = None
+    short: Optional[str] = None
+    according_to: Optional[str] = None
+
+    @property
+    def year(self) -> Optional[int]:
+        """The year the document was true: of its printed date, else `as_of`."""
+        if self.date:
+            return int(self.date.rsplit(".", 1)[-1])
+        return self.as_of
+
+    @property
+    def when(self) -> str:
+        """The printed date ("10.07.2018"), else "Stand 2016" from `as_of`."""
+        if self.date:
+            return self.date
+        return AS_OF.format(year=self.as_of) if self.as_of else ""
 
     def text(self, seeds_dir: Path = SEEDS_DIR) -> str:
         """Returns the whole document as given."""
@@ -54,8 +76,8 @@ class Source:
         return "\n".join(kept)
 
     def citation(self) -> str:
-        """Returns the short form that names the document: title, publisher, date."""
-        return f"„{self.title}“ ({self.publisher}, {self.date or UNDATED})"
+        """Returns the form that names the document: title, publisher, date or year."""
+        return f"„{self.title}“ ({self.publisher}, {self.when})"
 
 
 @cache
@@ -79,6 +101,10 @@ def load_catalogue(path: Path = SOURCES_CATALOGUE) -> Dict[str, Source]:
             url=entry.get("url"),
             content_lines=tuple(tuple(pair) for pair in entry["content_lines"]),
             sha256=entry["sha256"],
+            as_of=entry.get("as_of"),
+            as_of_evidence=entry.get("as_of_evidence"),
+            short=entry.get("short"),
+            according_to=entry.get("according_to"),
         )
         for doc_id, entry in data["sources"].items()
     }

@@ -108,8 +108,10 @@ def test_evidence_is_quoted_from_the_cited_documents(name: str, variant: dict) -
 @pytest.mark.parametrize("name,variant", list(variations()))
 def test_figures_in_a_response_appear_in_the_cited_documents(name: str, variant: dict) -> None:
     content = cited_content(variant)
+    ids = variant.get("metadata", {}).get("sources", []) or list(CATALOGUE)
+    years = [str(CATALOGUE[str(i)].year) for i in ids]  # the date of the document itself
     for figure in NUMBER.findall(variant["text"]):
-        assert figure in NUMBER.findall(content), f"{name}: figure {figure} not in its sources"
+        assert figure in NUMBER.findall(content) + years, f"{name}: {figure} not in its sources"
 
 
 @pytest.mark.parametrize("name,variant", list(variations()))
@@ -135,3 +137,14 @@ def test_the_name_check_catches_an_invented_fact() -> None:
     content = cited_content(variant)
     assert "25" not in NUMBER.findall(content)
     assert [w for w in names_in(variant["text"]) if not stands_in(w, content)] == ["Müller"]
+
+
+@pytest.mark.parametrize("doc_id", sorted(CATALOGUE))
+def test_every_document_says_when_it_was_true(doc_id: str) -> None:
+    source = CATALOGUE[doc_id]
+    assert source.date or source.as_of, f"{doc_id}: needs a printed `date` or an `as_of` year"
+    assert source.when and str(source.year) in source.when
+    if not source.date:
+        evidence = normalise(source.as_of_evidence or "")
+        assert evidence and evidence in normalise(source.content()), doc_id
+        assert str(source.as_of) in evidence or str(source.as_of + 1) in evidence, doc_id

@@ -30,9 +30,9 @@ async def test_faq_answer_ends_with_title_and_date_of_its_source() -> None:
     assert "metadata" not in message
 
 
-async def test_undated_source_says_so() -> None:
+async def test_a_source_without_a_printed_date_is_dated_by_its_text() -> None:
     message = await nlg().generate("utter_faq/werkstattgespraech", empty_tracker(), "rest")
-    assert message["text"].endswith("(Ministerium für Integration Baden-Württemberg, ohne Datum)")
+    assert message["text"].endswith("(Ministerium für Integration Baden-Württemberg, Stand 2012)")
 
 
 async def test_answer_with_two_sources_cites_both() -> None:
