@@ -76,8 +76,28 @@ class Source:
         return "\n".join(kept)
 
     def citation(self) -> str:
-        """Returns the form that names the document: title, publisher, date or year."""
+        """Returns the full form that names the document: title, publisher, date or year."""
         return f"„{self.title}“ ({self.publisher}, {self.when})"
+
+    def compact_citation(self) -> str:
+        """Returns the short form an answer's text ends with: "BAMF, 10.07.2018"."""
+        return f"{self.short or self.publisher}, {self.when}"
+
+    def details(self) -> Dict[str, object]:
+        """Returns what a channel needs to show the full source (REST: `sources`).
+
+        `date` is the printed date, or "Stand 2016" for a document that prints none;
+        `citation` is the compact form written in the answer's text.
+        """
+        return {
+            "title": self.title,
+            "publisher": self.publisher,
+            "short": self.short or self.publisher,
+            "date": self.when,
+            "year": self.year,
+            "url": self.url,
+            "citation": self.compact_citation(),
+        }
 
 
 @cache

@@ -20,9 +20,11 @@ def citation_line(sources: Sequence[Source], label: Optional[str] = None) -> str
         label: The word in front; the German `citation_label` when None.
 
     Returns:
-        e.g. `Quelle: „Titel“ (Herausgeber, 02.06.2017)`; "" without sources.
+        e.g. `Quelle: BAMF, 10.07.2018` or `Quellen: BAMF, 10.07.2018; die:gemeinde,
+        Stand 2024`; "" without sources. The full titles go with the message's
+        `sources` (`Source.details`), for channels that can show them.
     """
     if not sources:
         return ""
-    citations = "; ".join(source.citation() for source in sources)
+    citations = "; ".join(source.compact_citation() for source in sources)
     return f"{label or citation_label(sources)}: {citations}"

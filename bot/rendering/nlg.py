@@ -161,10 +161,7 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         if not message["buttons"]:
             del message["buttons"]
         if sources:
-            message["sources"] = [
-                {"title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url}
-                for s in sources
-            ]
+            message["sources"] = [source.details() for source in sources]
         message["language"] = target
         return message
 

@@ -21,26 +21,42 @@ def empty_tracker() -> DialogueStateTracker:
     return DialogueStateTracker.from_events("user", [])
 
 
-async def test_faq_answer_ends_with_title_and_date_of_its_source() -> None:
+async def test_faq_answer_ends_with_a_compact_citation_full_title_in_sources() -> None:
     message = await nlg().generate("utter_faq/pakt_fuer_integration", empty_tracker(), "rest")
     source = load_catalogue()["004"]
-    assert message["text"].startswith("Der Pakt für Integration")
-    assert message["text"].endswith(f"Quelle: „{source.title}“ ({source.publisher}, 02.06.2017)")
-    assert message["sources"][0]["url"] == source.url
+    assert message["text"].endswith("\nQuelle: Sozialministerium BW, 02.06.2017")
+    assert source.title not in message["text"]
+    assert message["sources"] == [
+        {
+            "title": source.title,
+            "publisher": "Ministerium für Soziales und Integration Baden-Württemberg",
+            "short": "Sozialministerium BW",
+            "date": "02.06.2017",
+            "year": 2017,
+            "url": source.url,
+            "citation": "Sozialministerium BW, 02.06.2017",
+        }
+    ]
     assert "metadata" not in message
 
 
 async def test_a_source_without_a_printed_date_is_dated_by_its_text() -> None:
     message = await nlg().generate("utter_faq/werkstattgespraech", empty_tracker(), "rest")
-    assert message["text"].endswith("(Ministerium für Integration Baden-Württemberg, Stand 2012)")
+    assert message["text"].endswith("Quelle: Ministerium für Integration BW, Stand 2012")
+    assert message["sources"][0]["date"] == "Stand 2012"
+    assert message["sources"][0]["year"] == 2012
 
 
 async def test_answer_with_two_sources_cites_both() -> None:
     message = await nlg().generate(
         "utter_faq/integrationsmanager_aufgaben", empty_tracker(), "rest"
     )
-    assert "Quellen: „Land stellt Integrationskonzept in Brüssel vor“" in message["text"]
-    assert len(message["sources"]) == 2
+    assert message["text"].endswith(
+        "\nQuellen: die:gemeinde, Stand 2024; Sozialministerium BW, 02.06.2017"
+    )
+    assert [s["citation"] for s in message["sources"]] == [
+        "die:gemeinde, Stand 2024", "Sozialministerium BW, 02.06.2017"
+    ]
 
 
 async def test_help_offers_topic_buttons_with_payloads() -> None:
@@ -86,7 +102,7 @@ async def test_reply_in_english_translates_text_keeps_terms_and_cited_titles(fix
     assert lines[0].startswith(
         "Integrationsmanagerinnen and Integrationsmanager advise refugees personally."
     )
-    assert lines[1].startswith("Sources: „Land stellt Integrationskonzept in Brüssel vor“")
+    assert lines[1] == "Sources: die:gemeinde, Stand 2024; Sozialministerium BW, 02.06.2017"
     assert message["language"] == "en"
 
 
