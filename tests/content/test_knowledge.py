@@ -1,39 +1,31 @@
-"""Content checks: every fact the assistant states stands in the document it cites."""
+"""Content checks: every fact the assistant states stands, with its meaning and its year,
+in the document it cites (the checks are in tests/content/meaning.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from pathlib import Path
-from typing import Iterator, List, Set, Tuple
+from typing import Iterator, List, Tuple
 
 import pytest
 
 from bot.knowledge.catalogue import load_catalogue
 from bot.knowledge.curated import faq_topics, load_responses
-from bot.paths import PROJECT_ROOT, SEEDS_DIR
+from tests.content.meaning import (
+    YEAR,
+    Evidence,
+    check_answer,
+    content_words,
+    is_figure,
+    normalise,
+    sentences,
+    words,
+)
 
-SHARED_SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
-PLAIN_WORDS_FILE = Path(__file__).with_name("plain_words.txt")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-CAPITALISED = re.compile(r"[A-ZÄÖÜ][\wÄÖÜäöüß]*(?:-[\wÄÖÜäöüß]+)*")
-SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|„)$")
 JUNK = ("Cookie", "Related posts", "Leave a Reply", "Weitere Meldungen", "Bild:",
         "Foto:", "SpätzlesPress", "Back to Top", "Berechne Lesezeit", "Adobe Stock")
 
 RESPONSES = load_responses()
 CATALOGUE = load_catalogue()
-
-
-def plain_words() -> Set[str]:
-    """Generic German words our answers may use although no cited sentence has them."""
-    lines = PLAIN_WORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
-
-def normalise(text: str) -> str:
-    """Collapses whitespace so that line breaks do not matter."""
-    return " ".join(text.split())
 
 
 def variations() -> Iterator[Tuple[str, dict]]:
@@ -43,39 +35,16 @@ def variations() -> Iterator[Tuple[str, dict]]:
             yield name, variant
 
 
-def cited_content(variant: dict) -> str:
-    """Returns the content of the documents a response cites, joined.
-
-    A response that cites nothing may only use what stands in some document.
-    """
-    ids = variant.get("metadata", {}).get("sources", []) or list(CATALOGUE)
-    return normalise("\n".join(CATALOGUE[str(i)].content() for i in ids))
+def cited(variant: dict) -> List[str]:
+    """The ids of the documents a response cites."""
+    return [str(i) for i in variant.get("metadata", {}).get("sources", [])]
 
 
-def names_in(text: str) -> List[str]:
-    """Returns the capitalised words of a text that do not start a sentence."""
-    found = []
-    for match in CAPITALISED.finditer(text):
-        if not SENTENCE_START.search(text[: match.start()]):
-            found.append(match.group())
-    return found
+FACTS = [(name, v) for name, v in variations() if cited(v)]
+"""Responses that state facts of the sources (they cite documents)."""
 
-
-def stands_in(word: str, content: str) -> bool:
-    """Whether a word (or its stem, for inflected forms) appears in the content."""
-    stem = word if len(word) < 7 else word[: len(word) - 3]
-    return stem in content
-
-
-def test_seed_documents_are_kept_as_given() -> None:
-    files = sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
-    assert files == sorted(source.file for source in CATALOGUE.values())
-    if SHARED_SEEDS.is_dir():
-        for name in files:
-            assert (SEEDS_DIR / name).read_bytes() == (SHARED_SEEDS / name).read_bytes(), name
-    for source in CATALOGUE.values():
-        digest = hashlib.sha256((SEEDS_DIR / source.file).read_bytes()).hexdigest()
-        assert digest == source.sha256, source.file
+DIALOGUE = [(name, v) for name, v in variations() if not cited(v)]
+"""Responses that cite nothing: greeting, help, declines."""
 
 
 def test_at_least_25_faq_topics_with_answers() -> None:
@@ -90,39 +59,40 @@ def test_at_least_25_faq_topics_with_answers() -> None:
 
 
 def test_every_seed_document_is_used() -> None:
-    cited = {
-        str(i)
-        for _, variant in variations()
-        for i in variant.get("metadata", {}).get("sources", [])
-    }
-    assert cited == set(CATALOGUE)
+    assert {i for _, variant in variations() for i in cited(variant)} == set(CATALOGUE)
 
 
-@pytest.mark.parametrize("name,variant", list(variations()))
-def test_evidence_is_quoted_from_the_cited_documents(name: str, variant: dict) -> None:
-    content = cited_content(variant)
-    for sentence in variant.get("metadata", {}).get("evidence", []):
+@pytest.mark.parametrize("name,variant", FACTS)
+def test_evidence_is_quoted_from_the_content_of_the_cited_documents(
+    name: str, variant: dict
+) -> None:
+    content = normalise("\n".join(CATALOGUE[i].content() for i in cited(variant)))
+    for sentence in variant["metadata"].get("evidence", []):
         assert normalise(sentence) in content, f"{name}: not in cited content: {sentence}"
 
 
-@pytest.mark.parametrize("name,variant", list(variations()))
-def test_figures_in_a_response_appear_in_the_cited_documents(name: str, variant: dict) -> None:
-    content = cited_content(variant)
-    ids = variant.get("metadata", {}).get("sources", []) or list(CATALOGUE)
-    years = [str(CATALOGUE[str(i)].year) for i in ids]  # the date of the document itself
-    for figure in NUMBER.findall(variant["text"]):
-        assert figure in NUMBER.findall(content) + years, f"{name}: {figure} not in its sources"
+@pytest.mark.parametrize("name,variant", FACTS)
+def test_every_sentence_rests_on_its_evidence_with_meaning_and_year(
+    name: str, variant: dict
+) -> None:
+    problems = check_answer(variant["text"], cited(variant), variant["metadata"]["evidence"])
+    assert not problems, f"{name}:\n" + "\n".join(str(p) for p in problems)
 
 
-@pytest.mark.parametrize("name,variant", list(variations()))
-def test_names_in_a_response_appear_in_the_cited_documents(name: str, variant: dict) -> None:
-    content = cited_content(variant)
-    allowed = plain_words()
+@pytest.mark.parametrize("name,variant", DIALOGUE)
+def test_dialogue_responses_state_no_facts(name: str, variant: dict) -> None:
+    """Without a citation a response may name only years the sources cover, and words
+    that stand in some document or in the plain-word list."""
+    text = normalise(variant["text"])
+    years = {str(source.year) for source in CATALOGUE.values()}
+    figures = [t for t in words(text) if is_figure(t) and t not in years]
+    assert not figures, f"{name}: figures without a source: {figures}"
+    everything = Evidence(" ".join(s.content() for s in CATALOGUE.values()), None)
     unknown = [
-        word for word in names_in(normalise(variant["text"]))
-        if word not in allowed and not stands_in(word, content)
+        word for sentence in sentences(text) for word in content_words(sentence)
+        if not everything.supports_word(word)
     ]
-    assert not unknown, f"{name}: names/terms not in its sources: {unknown}"
+    assert not unknown, f"{name}: names/terms in no document: {unknown}"
 
 
 @pytest.mark.parametrize("name,variant", list(variations()))
@@ -131,20 +101,19 @@ def test_no_web_page_junk_in_responses(name: str, variant: dict) -> None:
         assert junk not in variant["text"], f"{name} contains page junk {junk!r}"
 
 
-def test_the_name_check_catches_an_invented_fact() -> None:
-    variant = {"text": "Die Beratung kostet 25 Euro bei Integrationsmanager Müller.",
-               "metadata": {"sources": ["003"]}}
-    content = cited_content(variant)
-    assert "25" not in NUMBER.findall(content)
-    assert [w for w in names_in(variant["text"]) if not stands_in(w, content)] == ["Müller"]
+def test_greeting_and_help_say_which_years_the_sources_cover() -> None:
+    years = sorted(source.year for source in CATALOGUE.values())
+    span = f"{years[0]} bis {years[-1]}"
+    for name in ("utter_greet", "utter_help"):
+        assert span in normalise(RESPONSES[name][0]["text"]), f"{name} must say „{span}“"
 
 
-@pytest.mark.parametrize("doc_id", sorted(CATALOGUE))
-def test_every_document_says_when_it_was_true(doc_id: str) -> None:
-    source = CATALOGUE[doc_id]
-    assert source.date or source.as_of, f"{doc_id}: needs a printed `date` or an `as_of` year"
-    assert source.when and str(source.year) in source.when
-    if not source.date:
-        evidence = normalise(source.as_of_evidence or "")
-        assert evidence and evidence in normalise(source.content()), doc_id
-        assert str(source.as_of) in evidence or str(source.as_of + 1) in evidence, doc_id
+def test_a_person_answer_states_the_office_as_of_the_source_and_that_it_may_have_changed(
+) -> None:
+    for topic in faq_topics(RESPONSES):
+        if not topic.startswith("person_"):
+            continue
+        text = normalise(RESPONSES[f"utter_faq/{topic}"][0]["text"])
+        assert re.search(r"\b(?:war|waren|hatte|leitete)\b", text), f"{topic}: past tense"
+        assert any(YEAR.match(t) for t in words(text)), f"{topic}: year"
+        assert "kann sich" in text and "geändert" in text, f"{topic}: may have changed"
