@@ -38,8 +38,10 @@ and differs from Rasa's `RestInput` in what it accepts:
   to its end in the background (so the conversation stays consistent). A client that
   disconnects does not cancel the processing of its message either.
 * Each bot message also carries `language` (ISO 639-1 code of its text) when the
-  NLG sets it; the channel's own notes carry `notice` (`empty`, `shortened`, `error`,
-  `timeout`, `no_reply`), so that clients can tell them apart in any language.
+  NLG sets it, and `sources` (title, publisher, date, compact citation of each cited
+  document) when it cites any; the channel's own notes carry `notice` (`empty`,
+  `shortened`, `error`, `timeout`, `no_reply`), so that clients can tell them apart in
+  any language.
 """
 
 
@@ -68,7 +70,10 @@ DEFAULT_REPLY_TIMEOUT = 30.0
 """Seconds after which a request is answered even if the assistant is not done."""
 
 class LanguageCollectingOutput(CollectingOutputChannel):
-    """Collects the bot messages like Rasa's REST channel and keeps their `language`."""
+    """Collects the bot messages like Rasa's REST channel, with `language` and `sources`.
+
+    `sources` are the cited documents (`bot.knowledge.catalogue.Source.details`).
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -76,13 +81,16 @@ class LanguageCollectingOutput(CollectingOutputChannel):
         return "collector"
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """Collects a bot message; its parts carry the message's `language`."""
+        """Collects a bot message: `language` on every part, `sources` on the first."""
         language = message.get("language")
+        sources = message.get("sources")
         before = len(self.messages)
         await super().send_response(recipient_id, message)
         if isinstance(language, str):
             for part in self.messages[before:]:
                 part.setdefault("language", language)
+        if isinstance(sources, list) and sources and len(self.messages) > before:
+            self.messages[before].setdefault("sources", sources)
 
 
 async def conversation_language(request: Request, incoming: IncomingMessage) -> Optional[str]:
