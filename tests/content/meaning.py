@@ -132,11 +132,17 @@ TIME_BOUND = (
 THEN = frozenset("damals damalige damaligen damaliger damaliges".split())
 """"damals" dates a sentence by the year of an earlier sentence of the answer."""
 
-SELF = re.compile(r"\b(?:ich|meine[nmr]? Quellen)\b", re.IGNORECASE)
-ADVICE = re.compile(
-    r"\b(?:[Ff]ragen|[Gg]ehen|[Ww]enden|[Rr]ufen|[Ss]chreiben|[Ss]uchen|[Ww]ählen|[Kk]lären) "
-    r"Sie\b"
+UNKNOWN = re.compile(
+    r"\b(?:weiß ich nicht|habe ich (?:leider )?(?:keine|nicht)|steht nicht in meinen "
+    r"Quellen|kann ich (?:leider )?nicht)\b"
 )
+ADVICE = re.compile(
+    r"^(?:Bitte )?(?:Fragen|Gehen|Wenden|Rufen|Schreiben|Suchen|Wählen|Klären) Sie\b|"
+    r"^(?:Wenn|Falls) [^,]+, (?:fragen|gehen|wenden|rufen|schreiben|suchen) Sie\b|"
+    r"^Bei einem \w+ (?:fragen|gehen|wenden|rufen|schreiben) Sie\b"
+)
+"""The assistant says what it does not know ("Ob es WebGis noch gibt, weiß ich
+nicht."), or advises ("Fragen Sie …", "Wenn Sie krank sind, gehen Sie …")."""
 DEFINITION = re.compile(r"^[\w-]+ heißt\b")
 """"AMIF heißt …" names a term: true without a year, and not someone's view."""
 """The assistant says what it does not know, or advises: no fact of the sources."""
@@ -487,9 +493,10 @@ def quote_problems(text: str, evidence: Iterable[str]) -> List[str]:
 
 def is_meta(sentence: str) -> bool:
     """Whether the assistant advises, or says what it (or its sources) do not say."""
-    if ADVICE.search(sentence):
+    if ADVICE.match(sentence):
         return True
-    return bool(SELF.search(sentence)) and "negation" in claims_in(sentence)
+    negations = [t for t in words(sentence) if claim_group(t) == "negation"]
+    return bool(UNKNOWN.search(sentence)) and len(negations) == 1
 
 
 def needs_year(sentence: str) -> Optional[str]:

@@ -129,6 +129,12 @@ MUTATIONS: List[Mutation] = [
     Mutation("a figure hidden in 'I don't know'", "utter_faq/kurs_finden",
              "Ob es WebGis noch gibt, weiß ich nicht.",
              "Ob es WebGis noch gibt, weiß ich nicht, aber ein Kurs kostet 25 Euro."),
+    Mutation("a fact hidden behind 'I know'", "utter_faq/person_lucha",
+             "Das kann sich seitdem geändert haben.",
+             "Ich weiß: Manne Lucha war nie Beauftragte der Bundesregierung."),
+    Mutation("a fact hidden in an advice's condition", "utter_faq/arbeit_finden",
+             "Wenn Sie geflüchtet sind, fragen Sie das Integrationsmanagement Ihrer Kommune.",
+             "Wenn Sie geflüchtet sind, zahlt Ihnen das Land jeden Monat Geld."),
     Mutation("Germany made Baden-Württemberg", "utter_faq/studie_kommunen",
              "in ganz Deutschland", "in Baden-Württemberg"),
 ]
