@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from typing import Callable, Hashable, List, Tuple
+from dataclasses import dataclass
+from typing import Callable, Hashable, List, NamedTuple
 
 from sanic.request import Request
 
@@ -28,6 +29,27 @@ from bot import settings
 MAX_CLIENTS = 100_000
 """Buckets kept at most; the least recently used go first (a full bucket is as good
 as none, and an old one has refilled long since)."""
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+    refused: bool = False
+    """Whether the client's latest message was refused."""
+
+
+class Verdict(NamedTuple):
+    """What the limiter says about one message.
+
+    Attributes:
+        allowed: Whether the message may be processed.
+        first_refusal: Whether it is the first refused one since the client's last
+            allowed message (the web chat sends its note only then).
+    """
+
+    allowed: bool
+    first_refusal: bool = False
 
 
 class RateLimiter:
@@ -53,7 +75,7 @@ class RateLimiter:
         self.rate = max(float(per_minute), 0.0) / 60.0
         self.max_clients = max_clients
         self.clock = clock
-        self._buckets: OrderedDict[Hashable, Tuple[float, float]] = OrderedDict()
+        self._buckets: OrderedDict[Hashable, _Bucket] = OrderedDict()
 
     @classmethod
     def from_settings(cls) -> RateLimiter:
@@ -67,39 +89,49 @@ class RateLimiter:
         """Whether messages are limited at all."""
         return self.burst > 0
 
-    def _tokens(self, key: Hashable, now: float) -> float:
-        tokens, updated = self._buckets.get(key, (float(self.burst), now))
-        return min(float(self.burst), tokens + (now - updated) * self.rate)
+    def _bucket(self, key: Hashable, now: float) -> _Bucket:
+        """Returns a key's bucket, refilled up to now (a new one is full)."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return _Bucket(float(self.burst), now)
+        tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate)
+        return _Bucket(tokens, now, bucket.refused)
 
-    def allow(self, *keys: Hashable) -> bool:
+    def check(self, *keys: Hashable) -> Verdict:
         """Takes one token from the bucket of each key, if every one of them has one.
 
         A refused message takes nothing, so a client that waits gets through again.
+        Nothing here awaits: concurrent messages are checked one after another.
 
         Args:
             *keys: The client's keys (e.g. its connection and its session).
-
-        Returns:
-            Whether the message may be processed.
         """
         if not self.enabled:
-            return True
+            return Verdict(True)
         now = self.clock()
-        tokens = [self._tokens(key, now) for key in keys]
-        allowed = all(value >= 1.0 for value in tokens)
-        for key, value in zip(keys, tokens, strict=True):
-            self._buckets[key] = (value - 1.0 if allowed else value, now)
+        buckets = [self._bucket(key, now) for key in keys]
+        allowed = all(bucket.tokens >= 1.0 for bucket in buckets)
+        first_refusal = not allowed and not all(bucket.refused for bucket in buckets)
+        for key, bucket in zip(keys, buckets, strict=True):
+            if allowed:
+                bucket.tokens -= 1.0
+            bucket.refused = not allowed
+            self._buckets[key] = bucket
             self._buckets.move_to_end(key)
         while len(self._buckets) > self.max_clients:
             self._buckets.popitem(last=False)
-        return allowed
+        return Verdict(allowed, first_refusal)
+
+    def allow(self, *keys: Hashable) -> bool:
+        """Returns whether a message of a client may be processed (see `check`)."""
+        return self.check(*keys).allowed
 
     def retry_after(self, *keys: Hashable) -> int:
         """Returns the whole seconds until each key's bucket has a token again."""
         if not self.enabled or self.rate <= 0:
             return 60
         now = self.clock()
-        missing = max((1.0 - self._tokens(key, now) for key in keys), default=0.0)
+        missing = max((1.0 - self._bucket(key, now).tokens for key in keys), default=0.0)
         return max(1, math.ceil(missing / self.rate)) if missing > 0 else 0
 
 

@@ -474,11 +474,11 @@ class WebChatInput(SocketIOInput):
             note = await render_note(sender_id, notice, language, limit)
             await output.send_response(sender_id, note)
 
-        async def refuse(sid: str, sender_id: str, hint: Optional[str], limit: int) -> None:
+        async def refuse(
+            sid: str, sender_id: str, first: bool, hint: Optional[str], limit: int
+        ) -> None:
             """Answers a message over the rate limit: one note per flood, then silence."""
-            async with sio.session(sid, namespace=namespace) as state:
-                noted, state["rate_noted"] = state.get("rate_noted", False), True
-            if not noted:
+            if first:
                 output = WebChatOutput(sio, self.bot_message_evt, namespace)
                 await send_note(output, sender_id, "rate_limited", hint, limit)
             await sio.emit(TYPING_EVENT, {"typing": False}, room=sid, namespace=namespace)
@@ -504,12 +504,10 @@ class WebChatInput(SocketIOInput):
             hint = metadata.get("language")
             limit = max_message_chars()
 
-            if not self.rate_limiter.allow(("socket", sid), ("session", sender_id)):
-                await refuse(sid, sender_id, hint, limit)
+            verdict = self.rate_limiter.check(("socket", sid), ("session", sender_id))
+            if not verdict.allowed:
+                await refuse(sid, sender_id, verdict.first_refusal, hint, limit)
                 return
-            if (await sio.get_session(sid, namespace=namespace)).get("rate_noted"):
-                async with sio.session(sid, namespace=namespace) as state:
-                    state["rate_noted"] = False  # the next flood gets its note again
 
             text, shortened = prepare_text(data.get("message", ""), limit)
             output = WebChatOutput(sio, self.bot_message_evt, namespace)

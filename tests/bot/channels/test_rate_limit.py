@@ -109,3 +109,14 @@ def request(ip: str, forwarded: List[str]) -> SimpleNamespace:
 )
 def test_client_address(proxies: int, forwarded: List[str], expected: str) -> None:
     assert client_address(request("10.0.0.1", forwarded), proxies) == expected
+
+
+def test_only_the_first_refusal_of_a_flood_is_marked() -> None:
+    clock = Clock()
+    limiter = RateLimiter(burst=2, per_minute=30, clock=clock)
+    verdicts = [limiter.check("a") for _ in range(5)]
+    assert [v.allowed for v in verdicts] == [True, True, False, False, False]
+    assert [v.first_refusal for v in verdicts] == [False, False, True, False, False]
+    clock.now += 2.0
+    assert limiter.check("a").allowed
+    assert limiter.check("a").first_refusal  # the next flood gets its note again
