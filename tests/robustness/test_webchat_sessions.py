@@ -150,9 +150,9 @@ async def test_the_rightful_client_continues_after_a_reconnect(url) -> None:
     # two tabs of one browser share the token, and both get the replies
     async with Chat(url, {"session_token": token}) as first:
         async with Chat(url, {"session_token": token}) as second:
-            await first.say("Was ist die MBE?")
+            replies = await first.say("Was ist die MBE?")
             assert await Chat.wait_until(lambda: second.done, 30)
-            assert "Migrationsberatung" in text_of(second.messages)
+            assert [m["id"] for m in second.messages] == [m["id"] for m in replies]
 
 
 async def test_deleting_removes_the_conversation_from_the_server(url, stack) -> None:
