@@ -35,8 +35,8 @@ as none, and an old one has refilled long since)."""
 class _Bucket:
     tokens: float
     updated: float
-    refused: bool = False
-    """Whether the client's latest message was refused."""
+    refused: int = 0
+    """Messages refused since the client's last allowed one."""
 
 
 class Verdict(NamedTuple):
@@ -44,12 +44,18 @@ class Verdict(NamedTuple):
 
     Attributes:
         allowed: Whether the message may be processed.
-        first_refusal: Whether it is the first refused one since the client's last
-            allowed message (the web chat sends its note only then).
+        refused_in_a_row: How many messages were refused since the client's last
+            allowed one, this one included (1: the first refusal, when the web chat
+            sends its note).
     """
 
     allowed: bool
-    first_refusal: bool = False
+    refused_in_a_row: int = 0
+
+    @property
+    def first_refusal(self) -> bool:
+        """Whether this is the first refused message since the last allowed one."""
+        return self.refused_in_a_row == 1
 
 
 class RateLimiter:
@@ -111,16 +117,16 @@ class RateLimiter:
         now = self.clock()
         buckets = [self._bucket(key, now) for key in keys]
         allowed = all(bucket.tokens >= 1.0 for bucket in buckets)
-        first_refusal = not allowed and not all(bucket.refused for bucket in buckets)
+        refused = 0 if allowed else 1 + min(bucket.refused for bucket in buckets)
         for key, bucket in zip(keys, buckets, strict=True):
             if allowed:
                 bucket.tokens -= 1.0
-            bucket.refused = not allowed
+            bucket.refused = refused
             self._buckets[key] = bucket
             self._buckets.move_to_end(key)
         while len(self._buckets) > self.max_clients:
             self._buckets.popitem(last=False)
-        return Verdict(allowed, first_refusal)
+        return Verdict(allowed, refused)
 
     def allow(self, *keys: Hashable) -> bool:
         """Returns whether a message of a client may be processed (see `check`)."""

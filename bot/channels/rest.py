@@ -40,8 +40,10 @@ and differs from Rasa's `RestInput` in what it accepts:
 * A client (one sender from one address; behind `TRUSTED_PROXIES` reverse proxies the
   address comes from `X-Forwarded-For`) that sends more than the rate limit allows
   (`RATE_LIMIT_BURST`, `RATE_LIMIT_PER_MINUTE`; `bot.channels.rate_limit`) gets **429**
-  with `Retry-After` and the `rate_limited` note as the one message; the message is
-  not processed.
+  with `Retry-After` and the `rate_limited` note as the one message, sent when the
+  client could send again (at most `MAX_REFUSAL_DELAY` seconds later, so that a
+  client sending in parallel cannot turn refusals into a flood of its own); the
+  message is not processed.
 * Each bot message also carries `language` (ISO 639-1 code of its text) when the
   NLG sets it; the channel's own notes carry `notice` (`empty`, `shortened`, `error`,
   `timeout`, `no_reply`, `rate_limited`), so that clients can tell them apart in any
@@ -73,6 +75,9 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 DEFAULT_REPLY_TIMEOUT = 30.0
 """Seconds after which a request is answered even if the assistant is not done."""
+
+MAX_REFUSAL_DELAY = 5.0
+"""Longest wait before a request over the rate limit gets its 429."""
 
 class LanguageCollectingOutput(CollectingOutputChannel):
     """Collects the bot messages like Rasa's REST channel and keeps their `language`."""
@@ -232,10 +237,14 @@ class SafeRestInput(RestInput):
         client = (incoming.sender, client_address(request, self.trusted_proxies))
         if self.rate_limiter.allow(client):
             return None
+        # The answer waits until the client could send again (at most MAX_REFUSAL_DELAY):
+        # answered at once, a client that sends many requests in parallel would only
+        # send more of them, and the refusals would slow everyone else.
+        await asyncio.sleep(min(self.rate_limiter.retry_after(client), MAX_REFUSAL_DELAY))
         note = await render_note(
             incoming.sender, "rate_limited", await conversation_language(request, incoming)
         )
-        retry_after = self.rate_limiter.retry_after(client)
+        retry_after = max(1, self.rate_limiter.retry_after(client))
         return response.json([note], status=429, headers={"Retry-After": str(retry_after)})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

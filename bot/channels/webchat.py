@@ -52,7 +52,8 @@ Differences from Rasa's `SocketIOInput` besides the sessions:
   response;
 * a rate limit per connection and per session (`bot.channels.rate_limit`): the first
   message over it gets the `rate_limited` note, further ones only `bot_typing: false`,
-  until the client slows down;
+  until the client slows down; a connection that sends as many messages again as the
+  burst allows (`RATE_LIMIT_BURST`) without waiting is closed;
 * `customData` is cleaned and its `language` normalised (`bot.channels.input`);
 * socket.io only accepts browser connections from the page's own host unless
   `cors_allowed_origins` says otherwise.
@@ -89,7 +90,7 @@ from bot.channels.input import (
     prepare_text,
 )
 from bot.channels.notes import render_note, stored_conversation_language
-from bot.channels.rate_limit import RateLimiter
+from bot.channels.rate_limit import RateLimiter, Verdict
 from bot.channels.session import SessionIssuer, WebChatSession
 from bot.channels.webpage import DEFAULT_WEB_DIR, WebPage, redirect_browsers_to
 from bot.language.names import configured_languages, language_name, text_direction
@@ -475,12 +476,20 @@ class WebChatInput(SocketIOInput):
             await output.send_response(sender_id, note)
 
         async def refuse(
-            sid: str, sender_id: str, first: bool, hint: Optional[str], limit: int
+            sid: str, sender_id: str, verdict: Verdict, hint: Optional[str], limit: int
         ) -> None:
-            """Answers a message over the rate limit: one note per flood, then silence."""
-            if first:
+            """Answers a message over the rate limit: one note per flood, then silence.
+
+            A connection that goes on sending as many messages again as the burst
+            allows is closed: each of them would still cost the server a little.
+            """
+            if verdict.first_refusal:
                 output = WebChatOutput(sio, self.bot_message_evt, namespace)
                 await send_note(output, sender_id, "rate_limited", hint, limit)
+            if verdict.refused_in_a_row > self.rate_limiter.burst:
+                logger.warning("A web chat connection kept flooding after the note; closed.")
+                await sio.disconnect(sid, namespace=namespace)
+                return
             await sio.emit(TYPING_EVENT, {"typing": False}, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
@@ -506,7 +515,7 @@ class WebChatInput(SocketIOInput):
 
             verdict = self.rate_limiter.check(("socket", sid), ("session", sender_id))
             if not verdict.allowed:
-                await refuse(sid, sender_id, verdict.first_refusal, hint, limit)
+                await refuse(sid, sender_id, verdict, hint, limit)
                 return
 
             text, shortened = prepare_text(data.get("message", ""), limit)

@@ -3,8 +3,9 @@
 The stack runs with the default limit (`RATE_LIMIT_BURST` 20, `RATE_LIMIT_PER_MINUTE`
 30). The flooding client sends 60 messages at once; the first 20 are processed, the
 rest get the `rate_limited` note (REST: each with status 429 and `Retry-After`; web chat:
-one note per flood). Another client asks a question during the flood and must get its
-real answer. (How much the flood slows others is measured, not asserted: see README.)
+one note per flood, and a connection that keeps flooding is closed). Another client asks
+a question during the flood and must get its real answer. (How much a flood slows others
+is measured by tools/bench_flood.py, not asserted here.)
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Dict, List, Tuple
 
 from bot.channels.notes import RATE_LIMITED_TEXT
 from bot.settings import SETTINGS
-from tests.robustness.webchat_client import Chat
 from tools.stack import send, text_of
+from tools.webchat_client import Chat
 
 BURST = int(next(s.default for s in SETTINGS if s.name == "RATE_LIMIT_BURST"))
 FLOOD = 60
@@ -72,7 +73,7 @@ def test_rest_note_comes_in_the_conversations_language(stack) -> None:
 async def test_webchat_flood_gets_one_note_and_others_are_answered(stack) -> None:
     url = stack["url"]
     async with Chat(url) as flood, Chat(url) as other:
-        await flood.flood([f"Hallo {index}" for index in range(FLOOD)])
+        await flood.flood([f"Hallo {index}" for index in range(BURST + 10)])
         replies = await other.say("Was ist die MBE?")
         assert "Migrationsberatung" in text_of(replies), replies
         assert not any(reply.get("notice") for reply in replies), replies
@@ -87,3 +88,16 @@ async def test_webchat_flood_gets_one_note_and_others_are_answered(stack) -> Non
         )
         assert len(noted()) == 1, "one note per flood, not one per message"
         assert noted()[0]["text"] == RATE_LIMITED_TEXT
+        assert flood.client.connected
+
+
+async def test_webchat_connection_that_keeps_flooding_is_closed(stack) -> None:
+    url = stack["url"]
+    async with Chat(url) as flood, Chat(url) as other:
+        try:
+            await flood.flood([f"Hallo {index}" for index in range(4 * BURST)])
+        except Exception:  # noqa: BLE001 - sending fails once the server closed it
+            pass
+        assert await Chat.wait_until(lambda: not flood.client.connected, 60), "still open"
+        replies = await other.say("Was ist die MBE?")
+        assert "Migrationsberatung" in text_of(replies), replies

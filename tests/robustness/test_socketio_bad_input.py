@@ -13,7 +13,7 @@ from typing import Dict, List
 
 import pytest
 
-from tests.robustness.webchat_client import Chat
+from tools.webchat_client import Chat
 
 TEXTS = {
     "empty": "",

@@ -20,8 +20,8 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from bot.channels.session import SessionIssuer
-from tests.robustness.webchat_client import Chat
 from tools.stack import text_of
+from tools.webchat_client import Chat
 
 
 @pytest.fixture

@@ -120,3 +120,11 @@ def test_only_the_first_refusal_of_a_flood_is_marked() -> None:
     clock.now += 2.0
     assert limiter.check("a").allowed
     assert limiter.check("a").first_refusal  # the next flood gets its note again
+
+
+def test_refusals_in_a_row_are_counted_per_client() -> None:
+    limiter = RateLimiter(burst=1, per_minute=1, clock=Clock())
+    assert limiter.check("a", "session").allowed
+    assert [limiter.check("a", "session").refused_in_a_row for _ in range(3)] == [1, 2, 3]
+    # a new connection of the same session starts its own count
+    assert limiter.check("b", "session").refused_in_a_row == 1

@@ -1,4 +1,4 @@
-"""A socket.io client of the web chat channel (bot.channels.webchat), for the stack tests.
+"""A socket.io client of the web chat channel (bot.channels.webchat): stack tests, benchmarks.
 
 It speaks the widget's protocol: `session_request` with the token it was given (or
 whatever a test wants to present), `session_confirm` with the server's session, then
@@ -75,6 +75,7 @@ class Chat:
 
     @staticmethod
     async def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+        """Polls a condition; returns whether it held within `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while not condition():
             if time.monotonic() > deadline:
@@ -118,6 +119,7 @@ class Chat:
             assert await self.wait_until(self.client.eio.queue.empty, 30), "not sent"
 
     async def send_raw(self, data: Any) -> None:
+        """Sends any `user_uttered` event."""
         self.done = False
         await self.client.emit("user_uttered", data)
 
@@ -132,6 +134,7 @@ class Chat:
         return found
 
     async def say(self, text: Any, **extra: Any) -> List[Dict]:
+        """Sends a message and returns the bot messages of its turn."""
         await self.send_raw({"message": text, **extra})
         return await self.replies()
 
