@@ -81,23 +81,19 @@ def well_behaved(url: str, messages: int, label: str, seconds: float = 60.0) -> 
 
 
 class Flood:
-    """`workers` threads posting as fast as they can with one sender id."""
+    """Threads that flood the server until the block ends (see the subclasses)."""
 
-    def __init__(self, url: str, workers: int) -> None:
+    def __init__(self, url: str, threads: int) -> None:
         self.url = url
-        self.workers = workers
-        self.statuses: Dict[int, int] = {}
         self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(workers)]
         self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(threads)]
         self.started = 0.0
         self.seconds = 0.0
 
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            status = post(self.url, "flooder", "Hallo", 30)
-            with self.lock:
-                self.statuses[status] = self.statuses.get(status, 0) + 1
+    def run(self) -> None:
+        """One thread's flood, until `stop` is set."""
+        raise NotImplementedError
 
     def __enter__(self) -> Flood:
         self.started = time.perf_counter()
@@ -112,6 +108,21 @@ class Flood:
         for thread in self.threads:
             thread.join(timeout=30)
 
+
+class RestFlood(Flood):
+    """Parallel requests with one sender id, each sent as soon as the last is answered."""
+
+    def __init__(self, url: str, workers: int) -> None:
+        super().__init__(url, workers)
+        self.statuses: Dict[int, int] = {}
+
+    def run(self) -> None:
+        """Posts until stopped, counting the statuses."""
+        while not self.stop.is_set():
+            status = post(self.url, "flooder", "Hallo", 30)
+            with self.lock:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+
     def summary(self) -> str:
         """Returns what the flood got: requests, their rate and their statuses."""
         total = sum(self.statuses.values())
@@ -119,24 +130,20 @@ class Flood:
         return f"{total} requests ({total / self.seconds:.0f}/s): {parts}"
 
 
-class WebChatFlood:
-    """`connections` socket.io connections of one session, sending without waiting."""
+class WebChatFlood(Flood):
+    """socket.io connections of one session, sending without waiting for replies."""
 
     def __init__(self, url: str, connections: int) -> None:
-        self.url = url
-        self.stop = threading.Event()
+        super().__init__(url, connections)
         self.sent = 0
         self.connects = 0
-        self.lock = threading.Lock()
         self.token: Optional[str] = None
-        self.threads = [
-            threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
-            for _ in range(connections)
-        ]
-        self.started = 0.0
-        self.seconds = 0.0
 
-    async def _run(self) -> None:
+    def run(self) -> None:
+        """Floods from one connection; connects again when the server closes it."""
+        asyncio.run(self._flood())
+
+    async def _flood(self) -> None:
         while not self.stop.is_set():
             request = {"session_token": self.token} if self.token else {}
             try:
@@ -150,19 +157,6 @@ class WebChatFlood:
                             self.sent += 32
             except Exception:  # noqa: BLE001 - the server closed it: connect again
                 await asyncio.sleep(0.05)
-
-    def __enter__(self) -> WebChatFlood:
-        self.started = time.perf_counter()
-        for thread in self.threads:
-            thread.start()
-        time.sleep(1.0)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.seconds = time.perf_counter() - self.started
-        for thread in self.threads:
-            thread.join(timeout=30)
 
     def summary(self) -> str:
         """Returns how much the flood sent and how often it connected."""
@@ -199,7 +193,7 @@ def measure(args: argparse.Namespace, limit_on: bool, folder: Path) -> None:
         well_behaved(url, 10, "warmup")
         print(f"{name}:", flush=True)
         print("  alone:                  ", summary(well_behaved(url, args.messages, "a")))
-        with Flood(url, args.workers) as flood:
+        with RestFlood(url, args.workers) as flood:
             latencies = well_behaved(url, args.messages, "b")
         print("  during a REST flood:    ", summary(latencies))
         print(f"    the flood: {flood.summary()}", flush=True)
