@@ -429,12 +429,15 @@ class WebChat {
   }
 
   private confirmSession(data: unknown): void {
-    if (typeof data !== "object" || data === null) return;
-    const { session_token: token, forgotten } = data as Record<string, unknown>;
-    if (typeof token !== "string" || !token) return;
-    if (forgotten === true) saveForgetToken(null); // false: asked again on the next connect
-    this.sessionToken = token;
-    saveSessionToken(token);
+    if (typeof data === "object" && data !== null) {
+      const { session_token: token, forgotten } = data as Record<string, unknown>;
+      if (typeof token !== "string" || !token) return;
+      if (forgotten === true) saveForgetToken(null); // false: asked again on the next connect
+      this.sessionToken = token;
+      saveSessionToken(token);
+    } else if (typeof data !== "string") {
+      return; // a string: a server without persistent sessions (one per connection)
+    }
     this.sessionReady = true;
     this.setConnection("online");
     this.flush();
