@@ -106,8 +106,34 @@ SETTINGS: List[Setting] = [
     Setting(
         "MAX_MESSAGE_CHARS",
         "2000",
-        "Longest user message the REST channel processes (characters); longer ones are "
+        "Longest user message the channels process (characters); longer ones are "
         "cut to this length and the reply says so.",
+    ),
+    Setting(
+        "SESSION_SECRET",
+        "",
+        "Key that signs the web chat's session tokens. Empty: one is generated once into "
+        "`var/session-secret` (mode 0600). Scale-out: give every server the same value "
+        "(keep it in `.env`).",
+    ),
+    Setting(
+        "RATE_LIMIT_BURST",
+        "20",
+        "Messages one client may send in a quick burst (web chat: per session and per "
+        "connection; REST: per sender and address); more get a polite note. 0 turns the "
+        "rate limit off.",
+    ),
+    Setting(
+        "RATE_LIMIT_PER_MINUTE",
+        "30",
+        "Messages per minute one client may send on average after its burst.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        "Number of reverse proxies in front of the Rasa server; the REST rate limit takes "
+        "the client's address from their `X-Forwarded-For` entries (0: the header is "
+        "ignored).",
     ),
 ]
 

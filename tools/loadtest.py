@@ -484,6 +484,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             "LANGUAGE_PACKS_DIR": str(packs),
             "TRACKER_DB": str(folder / "conversations.db"),
             "RETENTION_DAYS": "0",
+            # one simulated user sends faster than a person (long: 100 turns at once);
+            # the load test measures the server, not the per-client rate limit
+            "RATE_LIMIT_BURST": "0",
         }
         credentials = rest_credentials(folder)
         with contextlib.ExitStack() as servers:

@@ -1,16 +1,17 @@
-"""The channels' own notes (empty message, shortened, error, timeout, no reply).
+"""The channels' own notes: empty, shortened, error, timeout, no reply, rate limited.
 
 Each note is rendered like every response, by `bot.rendering.nlg.GuidanceNLG`: in the
 conversation's language when it can be, otherwise in German with a short note. The
 messages carry `notice` (the key of `NOTES`), so that clients can tell them apart in
-any language.
+any language. A rendered note is kept (per text and language), so that answering a
+flood of messages with the `rate_limited` note costs next to nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from bot import settings
 from bot.language.reply import LANGUAGE_SLOT, detected_language
@@ -44,16 +45,28 @@ NO_REPLY_TEXT = (
 """Sent when the assistant had nothing to say: after a bare `/restart` payload, or when
 an action failed (e.g. the action server is down)."""
 
+RATE_LIMITED_TEXT = (
+    "Sie haben in kurzer Zeit sehr viele Nachrichten geschickt. Bitte warten Sie einen "
+    "Moment. Dann beantworte ich gern Ihre nächste Frage."
+)
+"""Sent instead of an answer when a client sends more than the rate limit allows
+(`bot.channels.rate_limit`)."""
+
 NOTES = {
     "empty": EMPTY_MESSAGE_TEXT,
     "shortened": SHORTENED_MESSAGE_TEXT,
     "error": ERROR_TEXT,
     "timeout": TIMEOUT_TEXT,
     "no_reply": NO_REPLY_TEXT,
+    "rate_limited": RATE_LIMITED_TEXT,
 }
 """The channel's own notes by the `notice` key their messages carry."""
 
+_MAX_RENDERED = 1024
+"""Rendered notes kept (notes × languages × message limits)."""
+
 _renderer = None
+_rendered: Dict[Tuple[str, Optional[str]], Dict[str, Any]] = {}
 
 
 def _render(text: str, language: Optional[str]) -> Dict[str, Any]:
@@ -79,11 +92,21 @@ async def render_note(
         limit: The maximum message length (for the `shortened` note).
     """
     text = NOTES[notice].format(limit=limit)
-    try:
-        message = await asyncio.get_running_loop().run_in_executor(None, _render, text, language)
-    except Exception:  # noqa: BLE001 - a note must go out in any case
-        logger.exception("Could not render a note of a channel.")
-        message = {"text": text, "language": settings.get("BOT_LANGUAGE")}
+    message = _rendered.get((text, language))
+    if message is None:
+        try:
+            message = await asyncio.get_running_loop().run_in_executor(
+                None, _render, text, language
+            )
+        except Exception:  # noqa: BLE001 - a note must go out in any case
+            logger.exception("Could not render a note of a channel.")
+            message = {"text": text, "language": settings.get("BOT_LANGUAGE")}
+        else:
+            if message.get("language") == (language or settings.get("BOT_LANGUAGE")):
+                # kept only when rendered as asked: a missing pack may be installed later
+                if len(_rendered) >= _MAX_RENDERED:
+                    _rendered.clear()
+                _rendered[(text, language)] = message
     result = {"recipient_id": recipient_id, "text": message.get("text") or text, "notice": notice}
     if message.get("language"):
         result["language"] = message["language"]

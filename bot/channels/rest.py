@@ -37,11 +37,18 @@ and differs from Rasa's `RestInput` in what it accepts:
   answered with what is there plus `TIMEOUT_TEXT`, and the message is still processed
   to its end in the background (so the conversation stays consistent). A client that
   disconnects does not cancel the processing of its message either.
+* A client (one sender from one address; behind `TRUSTED_PROXIES` reverse proxies the
+  address comes from `X-Forwarded-For`) that sends more than the rate limit allows
+  (`RATE_LIMIT_BURST`, `RATE_LIMIT_PER_MINUTE`; `bot.channels.rate_limit`) gets **429**
+  with `Retry-After` and the `rate_limited` note as the one message, sent when the
+  client could send again (at most `MAX_REFUSAL_DELAY` seconds later, so that a
+  client sending in parallel cannot turn refusals into a flood of its own); the
+  message is not processed.
 * Each bot message also carries `language` (ISO 639-1 code of its text) when the
   NLG sets it, and `sources` (title, publisher, date, compact citation of each cited
   document) when it cites any; the channel's own notes carry `notice` (`empty`,
-  `shortened`, `error`, `timeout`, `no_reply`), so that clients can tell them apart in
-  any language.
+  `shortened`, `error`, `timeout`, `no_reply`, `rate_limited`), so that clients can
+  tell them apart in any language.
 """
 
 
@@ -60,6 +67,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.input import BadRequest, IncomingMessage, max_message_chars, parse_body
 from bot.channels.notes import render_note, stored_conversation_language
+from bot.channels.rate_limit import RateLimiter, client_address, trusted_proxies
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +76,10 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 DEFAULT_REPLY_TIMEOUT = 30.0
 """Seconds after which a request is answered even if the assistant is not done."""
+
+MAX_REFUSAL_DELAY = 5.0
+"""Longest wait before a request over the rate limit gets its 429."""
+
 
 class LanguageCollectingOutput(CollectingOutputChannel):
     """Collects the bot messages like Rasa's REST channel, with `language` and `sources`.
@@ -141,6 +153,8 @@ class SafeRestInput(RestInput):
         """
         self.reply_timeout = reply_timeout
         self.max_body_bytes = max_body_bytes
+        self.rate_limiter = RateLimiter.from_settings()
+        self.trusted_proxies = trusted_proxies()
 
     def read(self, request: Request) -> IncomingMessage:
         """Checks a request and returns its message.
@@ -221,6 +235,26 @@ class SafeRestInput(RestInput):
             return rendered[:1] + messages + rendered[1:]
         return messages + rendered
 
+    async def rate_limited(
+        self, request: Request, incoming: IncomingMessage
+    ) -> Optional[HTTPResponse]:
+        """Returns the 429 answer for a client over the rate limit, None for any other.
+
+        One client is one sender from one address (`bot.channels.rate_limit`).
+        """
+        client = (incoming.sender, client_address(request, self.trusted_proxies))
+        if self.rate_limiter.allow(client):
+            return None
+        # The answer waits until the client could send again (at most MAX_REFUSAL_DELAY):
+        # answered at once, a client that sends many requests in parallel would only
+        # send more of them, and the refusals would slow everyone else.
+        await asyncio.sleep(min(self.rate_limiter.retry_after(client), MAX_REFUSAL_DELAY))
+        note = await render_note(
+            incoming.sender, "rate_limited", await conversation_language(request, incoming)
+        )
+        retry_after = max(1, self.rate_limiter.retry_after(client))
+        return response.json([note], status=429, headers={"Retry-After": str(retry_after)})
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Defines the channel's routes: `GET /` (health) and `POST /webhook`."""
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -235,6 +269,9 @@ class SafeRestInput(RestInput):
                 incoming = self.read(request)
             except BadRequest as error:
                 return error_response(error)
+            refusal = await self.rate_limited(request, incoming)
+            if refusal is not None:
+                return refusal
             messages = await self.replies(request, on_new_message, incoming)
             if _stream_requested(request):
                 return response.stream(_stream(messages), content_type="text/event-stream")

@@ -13,10 +13,26 @@ Configured in `credentials.yml`::
 * `/webhooks/webchat/` – the page with the chat widget (built into `web/dist`); a
   browser that opens `/` is redirected there (other clients still get Rasa's hello),
 * `/webhooks/webchat/<file>` – its script and stylesheet,
-* `/webhooks/webchat/config.json` – the socket.io settings the widget needs,
+* `/webhooks/webchat/config.json` – the socket.io settings the widget needs and the
+  configured languages (`languages`: `[{code, name, dir}]`, from
+  `bot.language.names`), which the widget's language picker offers,
 * `/webhooks/webchat/health` – `{"status": "ok"}`.
 
-Differences from Rasa's `SocketIOInput`:
+Sessions (with `session_persistence: true`; `bot.channels.session`):
+
+* the server issues every conversation id: a client sends `session_request` with the
+  `session_token` it was given earlier, if any, and gets `session_confirm`
+  `{session_id, session_token}`: the same session for a token the server signed, a new
+  one for anything else (no token, a bare session id, a forged or foreign token);
+* the socket is bound to that session: its messages go into that conversation only
+  (a `session_id` named in a message is ignored), and only sockets bound to a session
+  are in its room and get its replies; a socket that sends a message before asking
+  gets a new session (and its `session_confirm`);
+* `session_request` with a `forget_token` first deletes that token's conversation from
+  the tracker store (`bot.channels.forget`, "Gespräch löschen"); `session_confirm` then
+  carries `forgotten` (false when the deletion failed and should be asked again).
+
+Differences from Rasa's `SocketIOInput` besides the sessions:
 
 * one `bot_uttered` event per bot message: `text` (not split at blank lines), `buttons`
   (`[{title, payload}]`), and when present `language` (ISO 639-1 code of the text) and
@@ -25,15 +41,19 @@ Differences from Rasa's `SocketIOInput`:
   passes them on as keyword arguments);
 * a `bot_typing` event (`{"typing": true/false}`) while a user message is processed;
 * `enter_room` is awaited (it is a coroutine in python-socketio 5.x, which Rasa 3.6 does
-  not await, so persistent sessions lose their replies); a message also (re)joins its
-  session's room, e.g. right after a reconnect, and a socket that starts a new session
-  leaves the room of its old one;
+  not await, so persistent sessions lose their replies), and a socket that moves to
+  another session leaves the room of its old one;
 * input is checked and cleaned like in the REST channel (`bot.channels.input`): invalid
   events are ignored, control characters removed, a message longer than the
   `MAX_MESSAGE_CHARS` setting is cut and the reply starts with a note, an empty message
   gets a note instead of going to NLU, and so do a failure of the assistant and a turn
   without any reply; the notes carry `notice` (`empty`, `shortened`, `error`,
-  `no_reply`) and come in the conversation's language like every response;
+  `no_reply`, `rate_limited`) and come in the conversation's language like every
+  response;
+* a rate limit per connection and per session (`bot.channels.rate_limit`): the first
+  message over it gets the `rate_limited` note, further ones only `bot_typing: false`,
+  until the client slows down; a connection that sends as many messages again as the
+  burst allows (`RATE_LIMIT_BURST`) without waiting is closed;
 * `customData` is cleaned and its `language` normalised (`bot.channels.input`);
 * socket.io only accepts browser connections from the page's own host unless
   `cors_allowed_origins` says otherwise.
@@ -44,13 +64,11 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import re
 import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Union
 from urllib.parse import urlsplit
 
-import rasa.shared.utils.io
 from rasa.core.channels.channel import (
     InputChannel,
     OutputChannel,
@@ -63,6 +81,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.forget import forget_conversation
 from bot.channels.input import (
     check_metadata,
     is_blank,
@@ -71,7 +90,10 @@ from bot.channels.input import (
     prepare_text,
 )
 from bot.channels.notes import render_note, stored_conversation_language
+from bot.channels.rate_limit import RateLimiter, Verdict
+from bot.channels.session import SessionIssuer, WebChatSession
 from bot.channels.webpage import DEFAULT_WEB_DIR, WebPage, redirect_browsers_to
+from bot.language.names import configured_languages, language_name, text_direction
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +102,6 @@ CHANNEL_NAME = "webchat"
 
 TYPING_EVENT = "bot_typing"
 """Event sent with `{"typing": true}` before and `{"typing": false}` after a message."""
-
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
 def _buttons(value: Any) -> List[Dict[str, str]]:
     buttons = []
@@ -314,6 +334,8 @@ class WebChatInput(SocketIOInput):
         """
         super().__init__(*args, **kwargs)
         self.redirect_root = redirect_root
+        self.sessions: Optional[SessionIssuer] = None  # created with the blueprint
+        self.rate_limiter = RateLimiter(0, 0)  # off until the blueprint reads the settings
         self.page = WebPage(Path(web_dir) if web_dir else DEFAULT_WEB_DIR)
         if cors_allowed_origins is None or isinstance(cors_allowed_origins, str):
             self.cors_allowed_origins = cors_allowed_origins
@@ -336,6 +358,10 @@ class WebChatInput(SocketIOInput):
             "typingEvent": TYPING_EVENT,
             "metadataKey": self.metadata_key,
             "sessionPersistence": bool(self.session_persistence),
+            "languages": [
+                {"code": code, "name": language_name(code), "dir": text_direction(code)}
+                for code in configured_languages()
+            ],
         }
 
     # --- blueprint ---------------------------------------------------------------------
@@ -346,6 +372,9 @@ class WebChatInput(SocketIOInput):
             self.cors_allowed_origins if self.cors_allowed_origins is not None else same_host_origin
         )
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=cors)
+        if self.session_persistence:
+            self.sessions = SessionIssuer.from_settings()
+        self.rate_limiter = RateLimiter.from_settings()
         webchat = WebChatBlueprint(
             sio,
             self.socketio_path,
@@ -388,15 +417,53 @@ class WebChatInput(SocketIOInput):
                 payload = decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
             return bool(payload)
 
+        async def bind(sid: str, session: WebChatSession, **confirm: Any) -> None:
+            """Binds a socket to a session: its messages go there, its replies come here."""
+            await sio.save_session(sid, {"session_id": session.session_id}, namespace=namespace)
+            await join_session_room(sio, sid, session.session_id, namespace)
+            await sio.emit(
+                "session_confirm",
+                {"session_id": session.session_id, "session_token": session.token, **confirm},
+                room=sid,
+                namespace=namespace,
+            )
+
+        async def forget(token: Any) -> bool:
+            """Deletes the conversation of a token; False only when that failed."""
+            session = self.sessions.resume(token)
+            if session is None:
+                return True  # not a conversation of ours: nothing to delete
+            try:
+                await forget_conversation(getattr(webchat.ctx, "app", None), session.session_id)
+            except Exception:  # noqa: BLE001 - the client keeps the token and asks again
+                logger.exception("A web chat conversation could not be deleted.")
+                return False
+            return True
+
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: str, data: Optional[Dict]) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            if not isinstance(requested, str) or not _SESSION_ID.match(requested):
-                requested = uuid.uuid4().hex
-            if self.session_persistence:
-                await join_session_room(sio, sid, requested, namespace)
-            await sio.emit("session_confirm", requested, room=sid, namespace=namespace)
-            logger.debug(f"Web chat client {sid} joined session {requested}.")
+        async def session_request(sid: str, data: Any) -> None:
+            if not self.session_persistence:  # Rasa's default: one connection, one conversation
+                await sio.emit("session_confirm", sid, room=sid, namespace=namespace)
+                return
+            request = data if isinstance(data, dict) else {}
+            confirm = {}
+            if "forget_token" in request:
+                confirm["forgotten"] = await forget(request["forget_token"])
+            session = self.sessions.resume(request.get("session_token"))
+            resumed = session is not None
+            await bind(sid, session or self.sessions.issue(), **confirm)
+            logger.debug(f"Web chat client {sid}: {'resumed' if resumed else 'new'} session.")
+
+        async def session_of(sid: str) -> str:
+            """Returns the conversation a socket writes into; binds a new one if it has none."""
+            if not self.session_persistence:
+                return sid
+            bound = (await sio.get_session(sid, namespace=namespace)).get("session_id")
+            if bound is None:  # a message before any session_request
+                session = self.sessions.issue()
+                await bind(sid, session)
+                bound = session.session_id
+            return bound
 
         async def send_note(
             output: WebChatOutput, sender_id: str, notice: str, hint: Optional[str],
@@ -408,24 +475,30 @@ class WebChatInput(SocketIOInput):
             note = await render_note(sender_id, notice, language, limit)
             await output.send_response(sender_id, note)
 
+        async def refuse(
+            sid: str, sender_id: str, verdict: Verdict, hint: Optional[str], limit: int
+        ) -> None:
+            """Answers a message over the rate limit: one note per flood, then silence.
+
+            A connection that goes on sending as many messages again as the burst
+            allows is closed: each of them would still cost the server a little.
+            """
+            if verdict.first_refusal:
+                output = WebChatOutput(sio, self.bot_message_evt, namespace)
+                await send_note(output, sender_id, "rate_limited", hint, limit)
+            if verdict.refused_in_a_row > self.rate_limiter.burst:
+                logger.warning("A web chat connection kept flooding after the note; closed.")
+                await sio.disconnect(sid, namespace=namespace)
+                return
+            await sio.emit(TYPING_EVENT, {"typing": False}, room=sid, namespace=namespace)
+
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
                 logger.warning(f"Web chat client {sid} sent a malformed message; ignored.")
                 return
-            if self.session_persistence:
-                session_id = data.get("session_id")
-                if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
-                    rasa.shared.utils.io.raise_warning(
-                        "A web chat message without a valid session_id was ignored. "
-                        "Clients request one with the `session_request` event."
-                    )
-                    return
-                # joining is idempotent; it covers a message sent right after a reconnect
-                await join_session_room(sio, sid, session_id, namespace)
-                sender_id = session_id
-            else:
-                sender_id = sid
+            # The socket's own session, never a session id named in the message.
+            sender_id = await session_of(sid)
 
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
@@ -438,8 +511,13 @@ class WebChatInput(SocketIOInput):
             except ValueError:  # not an object, or nested too deeply
                 metadata = {}
             hint = metadata.get("language")
-
             limit = max_message_chars()
+
+            verdict = self.rate_limiter.check(("socket", sid), ("session", sender_id))
+            if not verdict.allowed:
+                await refuse(sid, sender_id, verdict, hint, limit)
+                return
+
             text, shortened = prepare_text(data.get("message", ""), limit)
             output = WebChatOutput(sio, self.bot_message_evt, namespace)
             await sio.emit(TYPING_EVENT, {"typing": True}, room=sender_id, namespace=namespace)

@@ -12,6 +12,9 @@ from typing import List
 
 from bot import settings
 
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"})
+"""Languages written right to left (ISO 639 codes)."""
+
 UNDETERMINED = "und"
 """ISO 639 code used when the language cannot be told."""
 
@@ -59,3 +62,12 @@ def language_name(code: str) -> str:
         The native name, or the code itself for a language without one here.
     """
     return _NATIVE_NAMES.get(code.lower(), code)
+
+
+def text_direction(code: str) -> str:
+    """Returns the writing direction of a language: "rtl" (Arabic, Persian …) or "ltr".
+
+    Args:
+        code: An ISO 639 code.
+    """
+    return "rtl" if code.lower().split("-")[0] in RIGHT_TO_LEFT else "ltr"

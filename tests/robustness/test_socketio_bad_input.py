@@ -1,95 +1,19 @@
 """Bad input over the socket.io channel (bot.channels.webchat) of the real stack.
 
 socket.io has no status codes: a message-shaped event (a dict with a string `message`)
-must get at least one `bot_uttered` event; a malformed event may be ignored, but the
-server must stay up and the same connection must still be answered afterwards.
+must get at least one `bot_uttered` event, and where a real answer is expected it must
+be one (not the channel's `no_reply`, `error` or `timeout` note); a malformed event may
+be ignored, but the server must stay up and the same connection must still be answered
+afterwards.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
-import uuid
-from typing import Any, Dict, List
+from typing import Dict, List
 
 import pytest
-import socketio
 
-FIRST_REPLY_TIMEOUT = 30.0
-"""Seconds until the first bot message must be there (a hang check, not a timing test)."""
-QUIET_AFTER_TYPING = 0.3
-"""Seconds to wait for late messages after `bot_typing: false`."""
-
-
-class Chat:
-    """A socket.io client in one persistent web chat session.
-
-    It uses the long-polling transport: python-engineio's websocket transport needs a
-    newer aiohttp than Rasa 3.6 pins (no `aiohttp.ClientWSTimeout` in 3.9).
-    """
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.session_id = uuid.uuid4().hex
-        # plain flags, polled: the handlers may run outside the test's event loop
-        # iteration, and an asyncio.Event set from there does not wake the waiter
-        self.messages: List[Dict] = []
-        self.done = False
-        self.confirmed = False
-
-        @self.client.on("bot_uttered")
-        async def bot_uttered(data: Any) -> None:
-            self.messages.append(data)
-
-        @self.client.on("bot_typing")
-        async def bot_typing(data: Any) -> None:
-            if isinstance(data, dict) and data.get("typing") is False:
-                self.done = True
-
-        @self.client.on("session_confirm")
-        async def session_confirm(data: Any) -> None:
-            self.confirmed = True
-
-    async def wait_until(self, condition: Any, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.02)
-        return True
-
-    async def __aenter__(self) -> Chat:
-        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
-        await self.client.emit("session_request", {"session_id": self.session_id})
-        assert await self.wait_until(lambda: self.confirmed, 10), "no session_confirm"
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        # A polling client's clean disconnect waits for its pending long-poll (up to
-        # the ping interval, 25 s); close without waiting and end the poll instead.
-        eio = self.client.eio
-        tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
-        await eio.disconnect(abort=True)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def send_raw(self, data: Any) -> None:
-        self.done = False
-        await self.client.emit("user_uttered", data)
-
-    async def replies(self, timeout: float = FIRST_REPLY_TIMEOUT) -> List[Dict]:
-        """Collects the bot messages of one turn (until typing stops); [] if none came."""
-        await self.wait_until(lambda: self.done, timeout)
-        await asyncio.sleep(QUIET_AFTER_TYPING)
-        found, self.messages = self.messages, []
-        return found
-
-    async def say(self, text: Any, **extra: Any) -> List[Dict]:
-        await self.send_raw({"message": text, "session_id": self.session_id, **extra})
-        return await self.replies()
-
+from tools.webchat_client import Chat
 
 TEXTS = {
     "empty": "",
@@ -106,6 +30,7 @@ TEXTS = {
     "script tag": "<script>alert('x')</script>",
     "SQL": "'; DROP TABLE events; --",
     "payload /restart": "/restart",
+    "payload /back": "/back",
     "payload bad JSON": "/help{bad json",
     "payload unknown intent": "/unknown_intent",
     "4,000 chars": "Hallo " * 666,
@@ -117,7 +42,7 @@ LONG_TEXTS = {
 }
 
 SESSION = "<session>"
-"""Replaced by the chat's own session id."""
+"""Replaced by the chat's own session id (the channel ignores ids in messages)."""
 
 MALFORMED = {
     "string event": "Hallo",
@@ -142,6 +67,20 @@ def url(stack) -> str:
 
 EMPTY = {"", "  \n\t ", "\x00\x01\x1b", "\u200b\ufeff"}
 
+NO_ANSWER_EXPECTED = {"/restart", "/back"}
+"""Payloads the assistant itself says nothing to, so the channel's `no_reply` note is the
+answer: a bare restart, and `/back` (Rasa's `action_back` reverts the last turn and has
+no `utter_back` here) as the first message of a conversation."""
+
+FAILURES = ("no_reply", "error", "timeout")
+
+
+def assert_answered(replies: List[Dict], expected: str = "a real answer") -> None:
+    """At least one bot message, and not one of the channel's failure notes."""
+    assert replies, "no bot message"
+    notices = [reply.get("notice") for reply in replies]
+    assert not set(notices) & set(FAILURES), f"{expected} expected, got {replies}"
+
 
 @pytest.mark.parametrize("text", list(TEXTS.values()), ids=list(TEXTS))
 async def test_message_gets_a_reply(url, stack, text):
@@ -151,10 +90,24 @@ async def test_message_gets_a_reply(url, stack, text):
     for reply in replies:
         assert reply.get("text") or reply.get("buttons"), reply
         assert "onerror" not in reply.get("text", "") and "<script" not in reply.get("text", "")
-        assert reply.get("notice") not in ("error", "timeout"), reply
+    notices = [reply.get("notice") for reply in replies]
     if text in EMPTY:
-        assert [reply.get("notice") for reply in replies] == ["empty"]
+        assert notices == ["empty"]
+    elif text in NO_ANSWER_EXPECTED:
+        assert notices == ["no_reply"], replies
+    else:
+        assert_answered(replies)
     assert stack["rasa"].poll() is None
+
+
+async def test_back_in_the_middle_of_a_conversation_goes_on(url):
+    async with Chat(url) as chat:
+        assert "Hallo" in " ".join(r.get("text", "") for r in await chat.say("Hallo"))
+        assert_answered(await chat.say("Was ist die MBE?"))
+        assert_answered(await chat.say("/back"))
+        replies = await chat.say("Wo finde ich einen Deutschkurs?")
+    assert_answered(replies)
+    assert "WebGis" in " ".join(r.get("text", "") for r in replies), replies
 
 
 @pytest.mark.parametrize("text", list(LONG_TEXTS.values()), ids=list(LONG_TEXTS))
@@ -163,6 +116,7 @@ async def test_long_message_is_cut_and_answered(url, stack, text):
         replies = await chat.say(text)
     assert replies and replies[0].get("notice") == "shortened", replies
     assert len(replies) >= 2, "the shortened message got no answer of its own"
+    assert_answered(replies[1:])
     assert stack["rasa"].poll() is None
 
 
@@ -175,13 +129,15 @@ async def test_malformed_event_does_not_break_the_connection(url, stack, data):
         await chat.replies(timeout=3)  # a reply or nothing; it must not break anything
         assert stack["rasa"].poll() is None
         replies = await chat.say("Was ist die MBE?")
+    assert_answered(replies)
     assert "Migrationsberatung" in " ".join(r.get("text", "") for r in replies)
 
 
 async def test_conversation_survives_bad_input_in_the_same_session(url):
     async with Chat(url) as chat:
-        assert await chat.say('/choose_language{"language": "en"}')
+        assert_answered(await chat.say('/choose_language{"language": "en"}'))
         for text in ["", "\x00", "<script>alert(1)</script>", "/help{bad json", "a" * 4000]:
-            await chat.say(text)
+            assert await chat.say(text), f"no reply to {text!r:.40}"
         replies = await chat.say("Was ist die MBE?")
-    assert replies and replies[0].get("language") == "en", replies
+    assert_answered(replies)
+    assert replies[0].get("language") == "en", replies

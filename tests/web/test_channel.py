@@ -146,3 +146,14 @@ async def test_a_new_session_leaves_the_old_sessions_room() -> None:
     assert sio.rooms("sid-1") == ["sid-1", "new-session"]
     await join_session_room(sio, "sid-1", "new-session", None)  # idempotent
     assert sio.rooms("sid-1") == ["sid-1", "new-session"]
+
+
+def test_config_lists_the_configured_languages(monkeypatch) -> None:
+    monkeypatch.setenv("BOT_LANGUAGE", "de")
+    monkeypatch.setenv("BOT_LANGUAGES", "ar,uk")
+    config = WebChatInput.from_credentials({}).client_config()
+    assert config["languages"] == [
+        {"code": "de", "name": "Deutsch", "dir": "ltr"},
+        {"code": "ar", "name": "العربية", "dir": "rtl"},
+        {"code": "uk", "name": "Українська", "dir": "ltr"},
+    ]

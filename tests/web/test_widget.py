@@ -15,14 +15,15 @@ import json
 import os
 import re
 import shutil
-import time
+import sqlite3
 import urllib.request
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Tuple
 
 import pytest
 
-from tools.stack import PROJECT_ROOT, running_stack
+from bot.channels.webchat import WebChatInput
+from tools.stack import PROJECT_ROOT, running_stack, wait_for
 
 if os.environ.get("SKIP_BROWSER_TESTS") == "1":
     pytest.skip(
@@ -57,37 +58,66 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 REPLY_TIMEOUT_MS = 30_000
 SESSION_KEY = "integrationslotse-webchat:v1:session"
+FORGET_KEY = "integrationslotse-webchat:v1:forget"
 HISTORY_KEY = "integrationslotse-webchat:v1:history"
 
-LANGUAGE_NAMES = [
-    "Deutsch",
-    "English",
-    "العربية",
-    "فارسی",
-    "Türkçe",
-    "Українська",
-    "Русский",
-    "Français",
-]
-
 XSS = "<img src=x onerror=alert(1)>"
+
+RECORD_INJECTIONS = """
+window.injected = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.injected.push(`blocked by CSP: ${event.violatedDirective}`);
+});
+new MutationObserver((records) => {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node.nodeType !== Node.ELEMENT_NODE) continue;
+      for (const element of [node, ...node.querySelectorAll("*")]) {
+        const tag = element.tagName;
+        const handlers = [...element.attributes].filter((a) => a.name.startsWith("on"));
+        if (["IMG", "IFRAME", "OBJECT", "EMBED"].includes(tag) || handlers.length
+            || (tag === "SCRIPT" && !element.src.endsWith("/chat.js"))) {
+          window.injected.push(element.outerHTML);
+        }
+      }
+    }
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+"""Runs before the page's scripts: records every element that could run injected code
+(and every Content-Security-Policy violation), so that a test can check that none ever
+appeared instead of waiting for a script that might run."""
 
 
 # --- fixtures ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def stack(fixture_packs: Path) -> Iterator[dict]:
+def stack(fixture_packs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The assistant with the web chat channel, and the fixture language packs."""
     if not (DIST / "index.html").is_file():
         pytest.fail("web/dist is missing: build the page with `make web`", pytrace=False)
     from bot.translation import packs
 
     # `fixture_packs` (tests/conftest.py) installed the de<->en and ar<->en fixture packs
-    with running_stack(
-        RASA_PORT, ACTIONS_PORT, extra_env={"LANGUAGE_PACKS_DIR": str(packs.packs_root())}
-    ) as running:
+    database = tmp_path_factory.mktemp("web") / "conversations.db"
+    env = {"LANGUAGE_PACKS_DIR": str(packs.packs_root()), "TRACKER_DB": str(database)}
+    with running_stack(RASA_PORT, ACTIONS_PORT, extra_env=env) as running:
+        running["tracker_db"] = database
         yield running
+
+
+@pytest.fixture()
+def restartable_stack(stack: dict) -> Iterator[dict]:
+    """The module's stack, for a test that restarts its Rasa server.
+
+    Whatever the test does, the server answers again afterwards, so that the tests after
+    it do not depend on the order they run in.
+    """
+    yield stack
+    if stack["rasa"].poll() is not None:
+        stack["restart_rasa"]()
+    wait_for(str(stack["url"]) + "/", 300, stack["rasa"])
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +149,7 @@ class ChatPage:
         self.errors: List[str] = []
         page.on("dialog", self._on_dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.add_init_script(RECORD_INJECTIONS)
 
     def _on_dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -201,6 +232,25 @@ def chat_page(browser: Browser, page_url: str, **context_options) -> Iterator[Ch
     context.close()
 
 
+def served_config(page_url: str) -> dict:
+    with urllib.request.urlopen(page_url + "config.json") as response:
+        return json.load(response)
+
+
+def session_id_of(token: str) -> str:
+    """The conversation's id: the part of the token before its signature."""
+    return token.rsplit(".", 1)[0]
+
+
+def stored_user_texts(stack: dict, sender_id: str) -> List[str]:
+    with sqlite3.connect(f"file:{stack['tracker_db']}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+            (sender_id,),
+        ).fetchall()
+    return [json.loads(data)["text"] for (data,) in rows]
+
+
 def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate(
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -218,8 +268,7 @@ def test_page_is_served_same_origin_with_security_headers(stack: dict, page_url:
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     # nothing is loaded from elsewhere
     assert "http://" not in body and "https://" not in body
-    with urllib.request.urlopen(page_url + "config.json") as response:
-        config = json.load(response)
+    config = served_config(page_url)
     assert config["userMessageEvent"] == "user_uttered"
     assert config["metadataKey"] == "customData"
 
@@ -295,7 +344,7 @@ def test_talk_to_a_human_shows_counselling(chat: ChatPage) -> None:
     expect(answer).to_contain_text("Migrationsberatung für Erwachsene (MBE)")
 
 
-def test_conversation_survives_reload(chat: ChatPage) -> None:
+def test_conversation_survives_reload(chat: ChatPage, stack: dict) -> None:
     chat.open()
     chat.ask("Wo finde ich einen Deutschkurs?")
     help_reply = chat.ask("Hilfe")
@@ -306,32 +355,67 @@ def test_conversation_survives_reload(chat: ChatPage) -> None:
 
     chat.page.reload()
     chat.wait_connected()
-    assert chat.local(SESSION_KEY) == session, "the session id changed on reload"
+    assert chat.local(SESSION_KEY) == session, "the session token changed on reload"
     assert chat.page.locator("#chat-messages .msg").all_inner_texts() == texts
     expect(chat.bot_messages.first).to_contain_text("WebGis")
-    # restored quick replies still work, in the same session
+    # restored quick replies still work, in the same conversation on the server
     restored = chat.bot_messages.last.get_by_role("button", name="Was ist die MBE?")
     answer = chat.click_and_wait(restored)
     expect(answer).to_contain_text("Migrationsberatung für Erwachsene")
     assert chat.local(SESSION_KEY) == session
+    stored = stored_user_texts(stack, session_id_of(session))
+    assert stored[:2] == ["Wo finde ich einen Deutschkurs?", "Hilfe"], stored
+    assert len(stored) == 3, stored
 
 
-def test_delete_conversation_starts_a_new_session(chat: ChatPage) -> None:
+def test_delete_conversation_deletes_it_on_the_server_too(chat: ChatPage, stack: dict) -> None:
     chat.open()
     chat.ask("Wo finde ich einen Deutschkurs?")
     session = chat.local(SESSION_KEY)
+    assert stored_user_texts(stack, session_id_of(session)) == ["Wo finde ich einen Deutschkurs?"]
+
     chat.page.get_by_role("button", name="Gespräch löschen").click()
     expect(chat.page.locator("#chat-messages .msg")).to_have_count(0)
     chat.page.wait_for_function(
         "([key, old]) => { const s = localStorage.getItem(key); return s && s !== old; }",
         arg=[SESSION_KEY, session],
     )
+    chat.page.wait_for_function("key => localStorage.getItem(key) === null", arg=FORGET_KEY)
     assert chat.local(HISTORY_KEY) is None
-    answer = chat.ask("Was ist die MBE?")
-    expect(answer).to_contain_text("Migrationsberatung für Erwachsene")
+    assert stored_user_texts(stack, session_id_of(session)) == [], "still on the server"
+
+    # a reload shows an empty chat, in a new conversation
     chat.page.reload()
     chat.wait_connected()
-    expect(chat.page.locator("#chat-messages .msg")).to_have_count(2)
+    expect(chat.page.locator("#chat-messages .msg")).to_have_count(0)
+    answer = chat.ask("Was ist die MBE?")
+    expect(answer).to_contain_text("Migrationsberatung für Erwachsene")
+    new_session = chat.local(SESSION_KEY)
+    assert stored_user_texts(stack, session_id_of(new_session)) == ["Was ist die MBE?"]
+    assert stored_user_texts(stack, session_id_of(session)) == []
+
+
+def test_delete_while_offline_happens_on_the_next_connection(
+    chat: ChatPage, restartable_stack: dict
+) -> None:
+    stack = restartable_stack
+    chat.open()
+    chat.ask("Wo finde ich einen Deutschkurs?")
+    session = chat.local(SESSION_KEY)
+    stack["rasa"].terminate()
+    stack["rasa"].wait(timeout=60)
+    expect(chat.page.locator("#chat")).not_to_have_attribute("data-connection", "online")
+
+    chat.page.get_by_role("button", name="Gespräch löschen").click()
+    expect(chat.page.locator("#chat-messages .msg")).to_have_count(0)
+    assert chat.local(FORGET_KEY) == session, "the deletion is not kept until it is done"
+    assert stored_user_texts(stack, session_id_of(session)), "deleted without a server?"
+
+    stack["restart_rasa"]()
+    chat.wait_connected()
+    chat.page.wait_for_function("key => localStorage.getItem(key) === null", arg=FORGET_KEY)
+    assert stored_user_texts(stack, session_id_of(session)) == []
+    assert chat.local(SESSION_KEY) != session
 
 
 def test_html_from_the_user_is_shown_as_text(chat: ChatPage) -> None:
@@ -345,7 +429,8 @@ def test_html_from_the_user_is_shown_as_text(chat: ChatPage) -> None:
     chat.wait_connected()
     expect(chat.user_messages.last.locator(".msg__text")).to_have_text(f"Sie: {XSS}")
     assert chat.page.locator("img").count() == 0
-    chat.page.wait_for_timeout(300)
+    # no element that could run it was ever created (nothing to wait for)
+    assert chat.page.evaluate("() => window.injected") == []
     assert chat.dialogs == [], f"a script ran: dialogs {chat.dialogs}"
 
 
@@ -408,13 +493,51 @@ def test_keyboard_only(chat: ChatPage) -> None:
     expect(page.get_by_role("log", name="Chatverlauf")).to_be_visible()
 
 
-def test_language_picker_lists_languages_by_their_own_names(chat: ChatPage) -> None:
-    chat.open()
+def picker_languages(chat: ChatPage) -> List[Tuple[str, str, str]]:
     chat.page.click("#lang-toggle")
     options = chat.page.locator("#lang-list button")
-    expect(options).to_have_text(LANGUAGE_NAMES)
-    langs = [options.nth(i).get_attribute("lang") for i in range(options.count())]
-    assert langs == ["de", "en", "ar", "fa", "tr", "uk", "ru", "fr"]
+    expect(options.first).to_be_visible()
+    return [
+        (options.nth(i).get_attribute("lang"), options.nth(i).inner_text(),
+         options.nth(i).get_attribute("dir"))
+        for i in range(options.count())
+    ]
+
+
+def test_language_picker_lists_the_configured_languages(chat: ChatPage, page_url: str) -> None:
+    config = served_config(page_url)
+    configured = [(lang["code"], lang["name"], lang["dir"]) for lang in config["languages"]]
+    assert configured[:3] == [("de", "Deutsch", "ltr"), ("en", "English", "ltr"),
+                              ("ar", "العربية", "rtl")]
+    chat.open()
+    assert picker_languages(chat) == configured
+
+
+def test_changing_bot_languages_changes_the_picker(
+    chat: ChatPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page gets the config.json the channel serves with other BOT_LANGUAGES."""
+    monkeypatch.setenv("BOT_LANGUAGES", "es,fa")
+    config = WebChatInput.from_credentials({"session_persistence": True}).client_config()
+    chat.page.route(
+        "**/config.json",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(config)
+        ),
+    )
+    chat.open()
+    assert picker_languages(chat) == [
+        ("de", "Deutsch", "ltr"), ("es", "Español", "ltr"), ("fa", "فارسی", "rtl")
+    ]
+    # Spanish has no labels of the widget's own: they fall back to English
+    chat.page.locator("#lang-list button", has_text="Español").click()
+    expect(chat.page.locator("#chat-send")).to_have_text("Send")
+    expect(chat.page.locator("#lang-current")).to_have_text("Español")
+    # Persian has them, and the widget turns right-to-left
+    chat.page.click("#lang-toggle")
+    chat.page.locator("#lang-list button", has_text="فارسی").click()
+    expect(chat.page.locator("#chat-send")).to_have_text("ارسال")
+    expect(chat.page.locator("#chat")).to_have_attribute("dir", "rtl")
 
 
 def test_phone_width_has_no_horizontal_scroll(phone_chat: ChatPage) -> None:
@@ -478,8 +601,10 @@ def test_arabic_reply_is_right_to_left(chat: ChatPage, browser: Browser, page_ur
         phone.close()
 
 
-def test_reconnects_after_server_restart_with_the_same_session(chat: ChatPage, stack: dict) -> None:
-    """Runs last: it restarts the Rasa server of the module's stack."""
+def test_reconnects_after_server_restart_with_the_same_session(
+    chat: ChatPage, restartable_stack: dict
+) -> None:
+    stack = restartable_stack
     chat.open()
     chat.ask("Wo finde ich einen Deutschkurs?")
     session = chat.local(SESSION_KEY)
@@ -491,13 +616,15 @@ def test_reconnects_after_server_restart_with_the_same_session(chat: ChatPage, s
             .observe(status, { attributes: true, attributeFilter: ["hidden"] });
         }"""
     )
-    started = time.monotonic()
     stack["restart_rasa"]()
     # the widget noticed the server going away and said so …
     chat.page.wait_for_function("() => window.statusShown === true", timeout=30_000)
-    # … and socket.io reconnects by itself (backoff up to 5 s); the session id is kept
+    # … and socket.io reconnects by itself (backoff up to 5 s); the restarted server
+    # accepts the session token (its secret is kept in var/), so the conversation goes on
     chat.wait_connected()
     answer = chat.ask("Was ist die MBE?")
     expect(answer).to_contain_text("Migrationsberatung für Erwachsene")
     assert chat.local(SESSION_KEY) == session
-    assert time.monotonic() - started < 180
+    assert stored_user_texts(stack, session_id_of(session)) == [
+        "Wo finde ich einen Deutschkurs?", "Was ist die MBE?"
+    ]

@@ -1,40 +1,58 @@
-// The languages the widget offers and the widget's own labels in each of them.
-// Page content stays German; the widget follows the language the user chose.
+// The languages the widget offers come from the server (`config.json`, the one list of
+// configured languages in bot/language/names.py); this file has the widget's own labels
+// in each language it has them for. Page content stays German; the widget follows the
+// language the user chose, in English when there are no labels for it.
 
 export interface Language {
   /** ISO 639-1 code, sent as `customData.language` and in `/choose_language`. */
   code: string;
   /** The language's name in the language itself. */
   name: string;
+  /** Writing direction. */
+  dir: "ltr" | "rtl";
 }
-
-export const LANGUAGES: readonly Language[] = [
-  { code: "de", name: "Deutsch" },
-  { code: "en", name: "English" },
-  { code: "ar", name: "العربية" },
-  { code: "fa", name: "فارسی" },
-  { code: "tr", name: "Türkçe" },
-  { code: "uk", name: "Українська" },
-  { code: "ru", name: "Русский" },
-  { code: "fr", name: "Français" },
-];
 
 /** The language of the page and of bot messages that name none. */
 export const DEFAULT_LANGUAGE = "de";
 
-const RTL_LANGUAGES = new Set(["ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"]);
+/** The labels for a chosen language the widget has none for (not German: the user chose
+ * another language, so English is the likelier one to be read). */
+export const FALLBACK_UI_LANGUAGE = "en";
 
-/** Returns the writing direction of a language code ("rtl" for Arabic, Persian …). */
-export function directionOf(code: string): "rtl" | "ltr" {
-  return RTL_LANGUAGES.has(code.toLowerCase().split("-")[0]) ? "rtl" : "ltr";
+/** Offered only when config.json cannot be read. */
+const FALLBACK_LANGUAGES: readonly Language[] = [{ code: DEFAULT_LANGUAGE, name: "Deutsch", dir: "ltr" }];
+
+/** The configured languages, checked; the German fallback when there are none. */
+export function toLanguages(value: unknown): Language[] {
+  if (!Array.isArray(value)) return [...FALLBACK_LANGUAGES];
+  const languages = value
+    .filter((l): l is Record<string, unknown> => typeof l === "object" && l !== null)
+    .filter((l) => typeof l.code === "string" && /^[a-z]{2,3}(-[a-z0-9]+)?$/i.test(l.code))
+    .map((l) => ({
+      code: l.code as string,
+      name: typeof l.name === "string" && l.name ? l.name : (l.code as string),
+      dir: l.dir === "rtl" ? ("rtl" as const) : ("ltr" as const),
+    }));
+  return languages.length ? languages : [...FALLBACK_LANGUAGES];
 }
 
-export function isSupported(code: unknown): code is string {
-  return typeof code === "string" && LANGUAGES.some((l) => l.code === code);
-}
+/** The languages users can choose, with what the widget needs to know about them. */
+export class Languages {
+  constructor(readonly list: readonly Language[]) {}
 
-export function languageName(code: string): string {
-  return LANGUAGES.find((l) => l.code === code)?.name ?? code;
+  has(code: unknown): code is string {
+    return typeof code === "string" && this.list.some((l) => l.code === code);
+  }
+
+  name(code: string): string {
+    return this.list.find((l) => l.code === code)?.name ?? code;
+  }
+
+  /** The writing direction of a text in a language; "auto" lets the browser decide for
+   * a language that is not configured (e.g. in a conversation kept from before). */
+  direction(code: string): "ltr" | "rtl" | "auto" {
+    return this.list.find((l) => l.code === code)?.dir ?? "auto";
+  }
 }
 
 export interface Strings {
@@ -264,7 +282,13 @@ const fr: Strings = {
 
 const STRINGS: Record<string, Strings> = { de, en, ar, fa, tr, uk, ru, fr };
 
-/** Returns the widget labels for a language, German when there are none. */
-export function stringsFor(code: string): Strings {
-  return STRINGS[code] ?? de;
+/** The language of the widget's labels for a chosen language (null: none chosen). */
+export function uiLanguageFor(chosen: string | null): string {
+  if (chosen === null) return DEFAULT_LANGUAGE;
+  return chosen in STRINGS ? chosen : FALLBACK_UI_LANGUAGE;
+}
+
+/** Returns the widget labels in a language that has them (see `uiLanguageFor`). */
+export function stringsFor(uiLanguage: string): Strings {
+  return STRINGS[uiLanguage] ?? de;
 }

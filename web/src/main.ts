@@ -1,36 +1,39 @@
 // The web chat: connects to the assistant's socket.io channel (bot.channels.webchat) on
 // the page's own origin, keeps the conversation in localStorage and renders it.
 //
-// Protocol (Rasa's socket.io channel):
-//   client → session_request {session_id}        server → session_confirm "<id>"
-//   client → user_uttered {message, session_id, customData: {language?}}
-//   server → bot_uttered {text, buttons?, language?, sources?}   (one event per message)
+// Protocol (Rasa's socket.io channel with server-issued sessions):
+//   client → session_request {session_token?, forget_token?}
+//   server → session_confirm {session_id, session_token, forgotten?}
+//            (the same conversation for a token the server issued, else a new one;
+//             forget_token: that conversation is deleted first)
+//   client → user_uttered {message, customData: {language?}}   (into the socket's session)
+//   server → bot_uttered {text, buttons?, language?, sources?, notice?}   (one per message)
 //   server → bot_typing {typing: boolean}   (while the assistant works on a message)
 
 import { io, type Socket } from "socket.io-client";
 import {
-  DEFAULT_LANGUAGE,
-  LANGUAGES,
-  directionOf,
-  isSupported,
-  languageName,
+  Languages,
   stringsFor,
+  toLanguages,
+  uiLanguageFor,
+  type Language,
   type Strings,
 } from "./i18n";
-import { renderMessage } from "./render";
+import { renderMessage, type RenderContext } from "./render";
 import {
   KEYS,
   appendToHistory,
   clearHistory,
+  loadForgetToken,
   loadHistory,
   loadLanguage,
-  loadSession,
+  loadSessionToken,
   newId,
+  saveForgetToken,
   saveLanguage,
-  saveSession,
+  saveSessionToken,
   toButtons,
   toSources,
-  type Button,
   type ChatMessage,
 } from "./store";
 
@@ -41,6 +44,8 @@ interface Config {
   botMessageEvent: string;
   typingEvent: string;
   metadataKey: string;
+  /** The configured languages (bot/language/names.py), in the picker's order. */
+  languages: Language[];
 }
 
 const DEFAULT_CONFIG: Config = {
@@ -50,6 +55,7 @@ const DEFAULT_CONFIG: Config = {
   botMessageEvent: "bot_uttered",
   typingEvent: "bot_typing",
   metadataKey: "customData",
+  languages: toLanguages(null),
 };
 
 /** The indicator goes away at the latest after this long without an answer. */
@@ -64,7 +70,7 @@ async function loadConfig(): Promise<Config> {
     const response = await fetch("config.json", { cache: "no-store" });
     if (!response.ok) return DEFAULT_CONFIG;
     const data = (await response.json()) as Partial<Config>;
-    return { ...DEFAULT_CONFIG, ...data };
+    return { ...DEFAULT_CONFIG, ...data, languages: toLanguages(data.languages) };
   } catch {
     return DEFAULT_CONFIG;
   }
@@ -90,8 +96,11 @@ class WebChat {
   private readonly handoff = byId<HTMLButtonElement>("chat-handoff");
   private readonly clear = byId<HTMLButtonElement>("chat-clear");
 
+  private readonly languages: Languages;
   private socket: Socket | null = null;
-  private sessionId: string | null = loadSession();
+  /** What proves to the server that this browser may continue its conversation. */
+  private sessionToken: string | null = loadSessionToken();
+  /** True once the server confirmed the session of this connection. */
   private sessionReady = false;
   private pending: { message: string; metadata: Record<string, string> }[] = [];
   /** The language the user chose explicitly; null until they do. */
@@ -106,16 +115,27 @@ class WebChat {
   private statusTimer: number | undefined;
 
   constructor(private readonly config: Config) {
+    this.languages = new Languages(config.languages);
     const stored = loadLanguage();
-    this.chosenLanguage = isSupported(stored) ? stored : null;
+    this.chosenLanguage = this.languages.has(stored) ? stored : null;
   }
 
+  /** The language of the widget's labels: the chosen one, if the widget has labels in it. */
   get uiLanguage(): string {
-    return this.chosenLanguage ?? DEFAULT_LANGUAGE;
+    return uiLanguageFor(this.chosenLanguage);
   }
 
   get strings(): Strings {
     return stringsFor(this.uiLanguage);
+  }
+
+  private get renderContext(): RenderContext {
+    return {
+      strings: this.strings,
+      uiLanguage: this.uiLanguage,
+      direction: (code) => this.languages.direction(code),
+      onButton: (button, message) => this.send(button.payload, button.title, message.language),
+    };
   }
 
   start(): void {
@@ -133,30 +153,31 @@ class WebChat {
   private applyStrings(): void {
     const strings = this.strings;
     this.root.lang = this.uiLanguage;
-    this.root.dir = directionOf(this.uiLanguage);
+    this.root.dir = this.languages.direction(this.uiLanguage);
     this.root.querySelectorAll<HTMLElement>("[data-i18n]").forEach((node) => {
       const key = node.dataset.i18n as keyof Strings;
       if (key in strings) node.textContent = strings[key];
     });
     this.input.placeholder = strings.placeholder;
     this.log.setAttribute("aria-label", strings.log);
-    this.langCurrent.textContent = languageName(this.uiLanguage);
-    this.langCurrent.lang = this.uiLanguage;
+    const current = this.chosenLanguage ?? this.languages.list[0].code;
+    this.langCurrent.textContent = this.languages.name(current);
+    this.langCurrent.lang = current;
     this.langList.querySelectorAll<HTMLButtonElement>("button").forEach((button) => {
-      button.setAttribute("aria-pressed", String(button.dataset.language === this.uiLanguage));
+      button.setAttribute("aria-pressed", String(button.dataset.language === current));
     });
     this.updateStatus();
   }
 
   private buildLanguageList(): void {
     this.langList.replaceChildren();
-    for (const language of LANGUAGES) {
+    for (const language of this.languages.list) {
       const item = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
       button.className = "lang-option";
       button.lang = language.code;
-      button.dir = directionOf(language.code);
+      button.dir = language.dir;
       button.dataset.language = language.code;
       button.textContent = language.name;
       button.addEventListener("click", () => this.chooseLanguage(language.code));
@@ -209,11 +230,12 @@ class WebChat {
       if (event.key === KEYS.history) this.renderHistory(loadHistory());
       if (event.key === KEYS.language) {
         const code = loadLanguage();
-        this.chosenLanguage = isSupported(code) ? code : null;
+        this.chosenLanguage = this.languages.has(code) ? code : null;
         this.applyStrings();
       }
-      if (event.key === KEYS.session && event.newValue !== this.sessionId) {
-        this.sessionId = event.newValue;
+      // (null: the other tab deleted the conversation; its new token follows)
+      if (event.key === KEYS.session && event.newValue && event.newValue !== this.sessionToken) {
+        this.sessionToken = event.newValue;
         this.requestSession();
       }
     });
@@ -224,16 +246,20 @@ class WebChat {
     saveLanguage(code);
     this.applyStrings();
     this.setLanguageListOpen(false, true);
-    this.send(`/choose_language${JSON.stringify({ language: code })}`, languageName(code), code);
+    this.send(`/choose_language${JSON.stringify({ language: code })}`, this.languages.name(code), code);
   }
 
+  /** "Gespräch löschen": the conversation goes from the browser and from the server. */
   private clearConversation(): void {
     clearHistory();
     this.renderHistory([]);
-    // A new conversation gets a new session id: the server forgets nothing it did not
-    // get, and the next visitor on a shared computer does not continue this one.
-    this.sessionId = null;
-    saveSession(null);
+    // The server deletes the conversation of this token (kept until it confirms, also
+    // across a reload while offline) and starts a new one: the next visitor on a shared
+    // computer cannot continue this conversation.
+    if (this.sessionToken) saveForgetToken(this.sessionToken);
+    this.sessionToken = null;
+    saveSessionToken(null);
+    this.pending = [];
     this.setWaiting(false);
     this.requestSession();
     this.input.focus();
@@ -252,9 +278,7 @@ class WebChat {
   private show(message: ChatMessage): void {
     if (this.rendered.has(message.id)) return;
     this.rendered.add(message.id);
-    const node = renderMessage(message, this.strings, this.uiLanguage, (button) =>
-      this.onButton(button, message.language),
-    );
+    const node = renderMessage(message, this.renderContext);
     this.messages.append(node);
     this.log.scrollTop = this.log.scrollHeight;
   }
@@ -262,10 +286,6 @@ class WebChat {
   private add(message: ChatMessage): void {
     appendToHistory(message);
     this.show(message);
-  }
-
-  private onButton(button: Button, language: string | undefined): void {
-    this.send(button.payload, button.title, language);
   }
 
   private setWaiting(waiting: boolean): void {
@@ -330,17 +350,19 @@ class WebChat {
   }
 
   private flush(): void {
-    if (!this.socket?.connected || !this.sessionReady || !this.sessionId) return;
+    if (!this.socket?.connected || !this.sessionReady) return;
     for (const item of this.pending.splice(0)) {
+      // no session id: the server writes into the session of this connection
       this.socket.emit(this.config.userMessageEvent, {
         message: item.message,
-        session_id: this.sessionId,
         [this.config.metadataKey]: item.metadata,
       });
     }
   }
 
   private receive(data: unknown): void {
+    // a late reply of a conversation this connection has just left (e.g. deleted)
+    if (!this.sessionReady) return;
     if (typeof data !== "object" || data === null) return;
     const d = data as Record<string, unknown>;
     const text = typeof d.text === "string" ? d.text : "";
@@ -374,14 +396,7 @@ class WebChat {
       window.clearTimeout(this.offlineTimer);
       this.requestSession();
     });
-    socket.on("session_confirm", (id: unknown) => {
-      if (typeof id !== "string" || !id) return;
-      this.sessionId = id;
-      saveSession(id);
-      this.sessionReady = true;
-      this.setConnection("online");
-      this.flush();
-    });
+    socket.on("session_confirm", (data: unknown) => this.confirmSession(data));
     socket.on("disconnect", () => {
       this.sessionReady = false;
       this.serverTyping = false;
@@ -405,9 +420,27 @@ class WebChat {
   /** Asks for the stored session (or a new one); also after every reconnect. */
   private requestSession(): void {
     this.sessionReady = false;
-    if (this.socket?.connected) {
-      this.socket.emit("session_request", { session_id: this.sessionId });
+    if (!this.socket?.connected) return;
+    const request: Record<string, string> = {};
+    if (this.sessionToken) request.session_token = this.sessionToken;
+    const forget = loadForgetToken();
+    if (forget) request.forget_token = forget;
+    this.socket.emit("session_request", request);
+  }
+
+  private confirmSession(data: unknown): void {
+    if (typeof data === "object" && data !== null) {
+      const { session_token: token, forgotten } = data as Record<string, unknown>;
+      if (typeof token !== "string" || !token) return;
+      if (forgotten === true) saveForgetToken(null); // false: asked again on the next connect
+      this.sessionToken = token;
+      saveSessionToken(token);
+    } else if (typeof data !== "string") {
+      return; // a string: a server without persistent sessions (one per connection)
     }
+    this.sessionReady = true;
+    this.setConnection("online");
+    this.flush();
   }
 }
 

@@ -1,8 +1,19 @@
 // Turns messages into DOM elements. Every text from the bot or the user is inserted
 // with textContent / text nodes, never as HTML.
 
-import { DEFAULT_LANGUAGE, directionOf, type Strings } from "./i18n";
+import { DEFAULT_LANGUAGE, type Strings } from "./i18n";
 import type { Button, ChatMessage, Source } from "./store";
+
+/** What rendering a message needs to know besides the message. */
+export interface RenderContext {
+  /** The widget's labels, in `uiLanguage`. */
+  strings: Strings;
+  uiLanguage: string;
+  /** The writing direction of a text in a language. */
+  direction(code: string): "ltr" | "rtl" | "auto";
+  /** A quick-reply button was pressed under a message. */
+  onButton(button: Button, message: ChatMessage): void;
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -27,7 +38,7 @@ export function safeUrl(url: string | null): string | null {
 }
 
 /** A source's name: a link when it has an address, else plain text. */
-function sourceName(source: Source, strings: Strings, uiLanguage: string): HTMLElement {
+function sourceName(source: Source, { strings, uiLanguage }: RenderContext): HTMLElement {
   const href = safeUrl(source.url);
   const details = [source.publisher, source.date].filter(Boolean).join(", ");
   if (href) {
@@ -77,12 +88,8 @@ function findSources(text: string, sources: Source[]): { matches: Match[]; rest:
  * Fills an element with the message text. Source titles in the text become links (or
  * stay plain text without an address); sources the text does not name get their own line.
  */
-function renderText(
-  target: HTMLElement,
-  message: ChatMessage,
-  strings: Strings,
-  uiLanguage: string,
-): void {
+function renderText(target: HTMLElement, message: ChatMessage, context: RenderContext): void {
+  const { strings } = context;
   const text = message.text;
   const sources = message.sources ?? [];
   const { matches, rest } = findSources(text, sources);
@@ -91,7 +98,7 @@ function renderText(
     if (match.start > position) {
       target.append(document.createTextNode(text.slice(position, match.start)));
     }
-    target.append(sourceName(match.source, strings, uiLanguage));
+    target.append(sourceName(match.source, context));
     position = match.end;
   }
   if (position < text.length) target.append(document.createTextNode(text.slice(position)));
@@ -100,7 +107,7 @@ function renderText(
     line.append(document.createTextNode(`${rest.length > 1 ? strings.sources : strings.source}: `));
     rest.forEach((source, index) => {
       if (index > 0) line.append(document.createTextNode("; "));
-      line.append(sourceName(source, strings, uiLanguage));
+      line.append(sourceName(source, context));
       const details = [source.publisher, source.date ?? strings.undated].filter(Boolean).join(", ");
       line.append(document.createTextNode(` (${details})`));
     });
@@ -109,38 +116,30 @@ function renderText(
   }
 }
 
-function renderButtons(
-  buttons: Button[],
-  strings: Strings,
-  onButton: (button: Button) => void,
-): HTMLElement {
+function renderButtons(message: ChatMessage, buttons: Button[], context: RenderContext): HTMLElement {
   const group = el("div", "msg__buttons");
   group.setAttribute("role", "group");
-  group.setAttribute("aria-label", strings.quickReplies);
+  group.setAttribute("aria-label", context.strings.quickReplies);
   for (const button of buttons) {
     const node = el("button", "quick-reply", button.title);
     node.type = "button";
     // Buttons stay usable: a click sends the payload and leaves the button in place.
-    node.addEventListener("click", () => onButton(button));
+    node.addEventListener("click", () => context.onButton(button, message));
     group.append(node);
   }
   return group;
 }
 
 /** Builds the element of one message, with `lang` and `dir` from the message's language. */
-export function renderMessage(
-  message: ChatMessage,
-  strings: Strings,
-  uiLanguage: string,
-  onButton: (button: Button) => void,
-): HTMLElement {
+export function renderMessage(message: ChatMessage, context: RenderContext): HTMLElement {
+  const { strings, uiLanguage } = context;
   const item = el("div", `msg msg--${message.from}`);
   item.dataset.id = message.id;
   item.dataset.from = message.from;
   const language = message.language ?? (message.from === "bot" ? DEFAULT_LANGUAGE : undefined);
   if (language) {
     item.lang = language;
-    item.dir = directionOf(language);
+    item.dir = context.direction(language);
     item.dataset.language = language;
   } else {
     item.dir = "auto"; // the user's own text: let the browser pick the direction
@@ -150,11 +149,11 @@ export function renderMessage(
   who.lang = uiLanguage;
   const bubble = el("p", "msg__text");
   bubble.append(who);
-  renderText(bubble, message, strings, uiLanguage);
+  renderText(bubble, message, context);
   item.append(bubble);
 
   if (message.from === "bot" && message.buttons?.length) {
-    item.append(renderButtons(message.buttons, strings, onButton));
+    item.append(renderButtons(message, message.buttons, context));
   }
   return item;
 }

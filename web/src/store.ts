@@ -1,5 +1,7 @@
 // What the widget keeps in the browser's localStorage so that a conversation survives a
-// page reload: the socket.io session id, the chosen language and the messages.
+// page reload: the session token the server issued (it proves that this browser may
+// continue the conversation), the chosen language and the messages; after "Gespräch
+// löschen", the token of the conversation to delete until the server confirms.
 // Nothing leaves the browser except what the user sends to the assistant.
 
 export interface Button {
@@ -27,6 +29,7 @@ export interface ChatMessage {
 const PREFIX = "integrationslotse-webchat:v1:";
 export const KEYS = {
   session: PREFIX + "session",
+  forget: PREFIX + "forget",
   language: PREFIX + "language",
   history: PREFIX + "history",
 } as const;
@@ -54,12 +57,22 @@ function write(key: string, value: string | null): void {
   }
 }
 
-export function loadSession(): string | null {
+/** The token of the current conversation (null: none yet). */
+export function loadSessionToken(): string | null {
   return read(KEYS.session);
 }
 
-export function saveSession(id: string | null): void {
-  write(KEYS.session, id);
+export function saveSessionToken(token: string | null): void {
+  write(KEYS.session, token);
+}
+
+/** The token of a conversation the user deleted, until the server has deleted it. */
+export function loadForgetToken(): string | null {
+  return read(KEYS.forget);
+}
+
+export function saveForgetToken(token: string | null): void {
+  write(KEYS.forget, token);
 }
 
 export function loadLanguage(): string | null {
