@@ -21,15 +21,8 @@ from typing import Dict, Iterator, List, Optional, Union
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bot.settings import SETTINGS  # noqa: E402
+from bot import settings  # noqa: E402
 
-
-def effective_settings(env: Dict[str, str]) -> Dict[str, str]:
-    """Returns every setting's value as seen with the given environment."""
-    values: Dict[str, str] = {}
-    for setting in SETTINGS:
-        values[setting.name] = env.get(setting.name) or setting.default.format_map(values)
-    return values
 BIN = PROJECT_ROOT / os.environ.get("VENV", ".venv") / "bin"
 
 
@@ -80,7 +73,7 @@ def running_stack(
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(extra_env or {})}
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
     env.setdefault("TRACKER_DB", str(log_dir.parent / f"conversations-{rasa_port}.db"))
-    env = {**effective_settings(env), **env}
+    env = {**settings.effective(env), **env}
     processes = []
     try:
         if start_actions:
