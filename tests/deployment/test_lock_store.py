@@ -8,10 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bot import settings
 from bot.storage.lock_store import AtomicRedisLockStore
+from tests.deployment.conftest import require_services
 
 
 def store() -> AtomicRedisLockStore:
-    return AtomicRedisLockStore(host="127.0.0.1", port=6379, db=3, key_prefix="locktest")
+    require_services()
+    return AtomicRedisLockStore(host=settings.get("REDIS_HOST"),
+                                port=int(settings.get("REDIS_PORT")), db=3, key_prefix="locktest")
 
 
 def test_simultaneous_tickets_are_unique_and_cleanup_deletes_the_lock() -> None:
