@@ -30,12 +30,27 @@ def test_back_in_the_middle_of_a_conversation_and_it_goes_on(stack: Dict) -> Non
 
     assert "Hallo!" in text_of(say("Hallo"))
     assert "Migrationsberatung" in text_of(say("Was ist die MBE?"))
-    assert len(say("/back")) <= 1
+    back = say("/back")
     thanks = say("Danke")
 
+    assert len(back) <= 1
+    assert RESPONSES["utter_default"][0]["text"] not in text_of(back)  # no core fallback
     assert [m.get("text") for m in thanks] == [RESPONSES["utter_thank"][0]["text"]]
     # the same conversation went on: no new session after the reverted turns
     assert event_types(stack["tracker_db"], sender).count("session_started") == 1
+
+
+def test_back_undoes_only_the_last_turn(stack: Dict) -> None:
+    """The language chosen in the turn before the undone one stays chosen."""
+    sender = f"back-{uuid.uuid4().hex[:8]}"
+    chosen = send(stack["url"], sender, '/choose_language{"language": "en"}')
+    assert chosen[0]["language"] == "en"
+    send(stack["url"], sender, "Was ist die MBE?")
+    send(stack["url"], sender, "/back")
+
+    thanks = send(stack["url"], sender, "Danke")
+
+    assert [m["language"] for m in thanks] == ["en"]
 
 
 def test_personal_data_is_understood_but_not_stored(stack: Dict) -> None:
