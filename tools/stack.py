@@ -65,6 +65,9 @@ def running_stack(
             scale-out; relative paths: in the project).
         model: A model file, or a folder whose newest model is used.
 
+    With `RASA_ENABLE_API=1` and `RASA_API_TOKEN` in `extra_env` the HTTP API is on,
+    as `tools/serve.sh` turns it on.
+
     Yields:
         `url` of the Rasa server, the two `processes`, the `rasa` process and
         `restart_rasa()`, which restarts the Rasa server on the same port.
@@ -74,6 +77,11 @@ def running_stack(
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
     env.setdefault("TRACKER_DB", str(log_dir.parent / f"conversations-{rasa_port}.db"))
     env = {**settings.effective(env), **env}
+    api_args = []
+    if env["RASA_ENABLE_API"] == "1":
+        if not env["RASA_API_TOKEN"]:
+            raise ValueError("RASA_ENABLE_API=1 needs RASA_API_TOKEN")
+        api_args = ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
     processes = []
     try:
         if start_actions:
@@ -92,7 +100,7 @@ def running_stack(
             rasa = subprocess.Popen(
                 [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
                  "--credentials", str(credentials), "--port", str(rasa_port),
-                 "--interface", "127.0.0.1"],
+                 "--interface", "127.0.0.1", *api_args],
                 cwd=PROJECT_ROOT, env=env,
                 stdout=open(log_dir / f"rasa-{rasa_port}.log", log_mode),
                 stderr=subprocess.STDOUT,
