@@ -36,7 +36,8 @@ PRIVATE_METHODS: Dict[str, Tuple[type, List[str]]] = {
     "resolve_by_type": (Event, ["type_name", "default"]),
     # bot/storage/incremental_tracker.py
     "_undo_till_previous": (DialogueStateTracker, ["event_type", "done_events"]),
-    "_undo_till_previous_loop_execution": (DialogueStateTracker, ["loop_action_name", "done_events"]),
+    "_undo_till_previous_loop_execution": (
+        DialogueStateTracker, ["loop_action_name", "done_events"]),
     "_first_loop_execution_or_unhappy_path": (
         DialogueStateTracker, ["loop_action_name", "applied_events"]),
     "_create_events": (DialogueStateTracker, ["evts"]),
