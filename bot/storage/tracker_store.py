@@ -111,21 +111,27 @@ def stored_form(event: Event) -> Dict[str, Any]:
         data["value"] = redacted(data.get("value"))
     if not isinstance(event, UserUttered):
         return data
-    found = 0
-    if isinstance(data.get("text"), str):
-        data["text"], found = redact_counting(data["text"])
+    text = data.get("text")
+    stored_text, found = redact_counting(text) if isinstance(text, str) else (text, 0)
+    if "text" in data:
+        data["text"] = stored_text
     if "metadata" in data:
         data["metadata"] = redacted(data["metadata"])
     parse_data = data.get("parse_data")
     if isinstance(parse_data, dict):
         parse_data = data["parse_data"] = dict(parse_data)
-        if isinstance(parse_data.get("text"), str):
-            parse_data["text"], nlu_found = redact_counting(parse_data["text"])
+        nlu_text = parse_data.get("text")
+        if nlu_text == text:  # not translated: redacted once
+            parse_data["text"] = stored_text
+        elif isinstance(nlu_text, str):
+            parse_data["text"], nlu_found = redact_counting(nlu_text)
             if nlu_found < found:
-                parse_data["text"] = data["text"]
-        for key in ("original_text", "metadata"):
-            if key in parse_data:
-                parse_data[key] = redacted(parse_data[key])
+                parse_data["text"] = stored_text
+        original = parse_data.get("original_text")
+        if original is not None:
+            parse_data["original_text"] = stored_text if original == text else redacted(original)
+        if "metadata" in parse_data:
+            parse_data["metadata"] = redacted(parse_data["metadata"])
         if isinstance(parse_data.get("entities"), list):
             parse_data["entities"] = [
                 {**entity, "value": redacted(entity.get("value"))}
