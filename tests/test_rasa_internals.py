@@ -17,7 +17,12 @@ import pytest
 import rasa
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.processor import MessageProcessor
-from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import (
+    AwaitableTrackerStore,
+    FailSafeTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -53,6 +58,9 @@ PRIVATE_ATTRIBUTES = {
     # bot/storage/tracker_store.py: the SQL model, engine and sessions of the store,
     # and the attribute behind TrackerStore.domain (our setter writes it)
     SQLTrackerStore: ["SQLEvent", "engine", "sessionmaker", "_domain"],
+    # bot/storage/tracker_store.py, conversation_store: the store inside Rasa's wrappers
+    FailSafeTrackerStore: ["_tracker_store"],
+    AwaitableTrackerStore: ["_tracker_store"],
     # bot/storage/incremental_tracker.py
     DialogueStateTracker: ["_max_event_history"],
     # bot/storage/lock_store.py: the Redis client and the key prefix
@@ -75,9 +83,11 @@ def test_private_methods_we_call_are_there_with_our_parameters(name: str) -> Non
 
 
 def test_private_attributes_we_use_are_there(tmp_path: Path) -> None:
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"))
     instances = {
-        SQLTrackerStore: SQLTrackerStore(Domain.empty(), dialect="sqlite",
-                                         db=str(tmp_path / "c.db")),
+        SQLTrackerStore: store,
+        FailSafeTrackerStore: FailSafeTrackerStore(store),
+        AwaitableTrackerStore: AwaitableTrackerStore(store),
         DialogueStateTracker: DialogueStateTracker("x", []),
         RedisLockStore: RedisLockStore(host="127.0.0.1"),  # connects only when used
     }

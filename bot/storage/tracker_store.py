@@ -22,8 +22,10 @@ current turn's NLU and dialogue still see the message as written; the cache hold
 what was stored, because it is filled from the database.
 
 `delete(sender_id)` removes a conversation from the database and the cache ("Gespräch
-löschen"). A model with a new domain (`PUT /model`, a model server) empties the cache,
-so that cached trackers never keep the slots of the old domain.
+löschen"); `delete_conversation(agent, sender_id)` does so under the conversation's
+lock, for a channel that holds Rasa's agent. A model with a new domain (loaded from a
+model server into the running agent) empties the cache, so that cached trackers never
+keep the slots of the old domain.
 
 On SQLite the database runs in write-ahead-log mode with `synchronous=NORMAL` (a crash
 of the assistant loses nothing, a power cut at most the last turns, and a turn does not
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, Optional, Type
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -378,3 +380,34 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
             conversation = CachedConversation(IncrementalTracker(sender_id, self.domain.slots))
             conversation.add_rows(rows)
             return conversation
+
+
+def conversation_store(store: TrackerStore) -> Optional[IncrementalSQLTrackerStore]:
+    """Returns our store inside Rasa's wrappers (FailSafe-, AwaitableTrackerStore), or None.
+
+    Args:
+        store: A tracker store, for example `agent.tracker_store`.
+    """
+    while store is not None and not isinstance(store, IncrementalSQLTrackerStore):
+        store = getattr(store, "_tracker_store", None)
+    return store
+
+
+async def delete_conversation(agent: Any, sender_id: str) -> int:
+    """Deletes a conversation while holding its lock, so that no turn writes into it.
+
+    Args:
+        agent: Rasa's agent (`app.ctx.agent` in a channel).
+        sender_id: The conversation's id.
+
+    Returns:
+        The number of events deleted.
+
+    Raises:
+        TypeError: when the agent's tracker store is not an IncrementalSQLTrackerStore.
+    """
+    store = conversation_store(agent.tracker_store)
+    if store is None:
+        raise TypeError("deleting a conversation needs the IncrementalSQLTrackerStore")
+    async with agent.lock_store.lock(sender_id):
+        return await store.delete(sender_id)

@@ -376,3 +376,23 @@ def test_a_new_domain_empties_the_cache(tmp_path: Path, domain: Domain):
     tracker.update(SlotSet("city", "Ulm"))
     assert tracker.get_slot("city") == "Ulm"
     assert store.domain is new_domain
+
+
+async def test_delete_conversation_through_rasas_agent(tmp_path: Path, domain: Domain):
+    """A channel holds Rasa's agent, whose store is wrapped (FailSafe, Awaitable)."""
+    from rasa.core.agent import Agent
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.core.tracker_store import AwaitableTrackerStore
+
+    from bot.storage.tracker_store import conversation_store, delete_conversation
+
+    store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "c.db"))
+    agent = Agent(domain=domain, tracker_store=AwaitableTrackerStore(store),
+                  lock_store=InMemoryLockStore())
+    assert conversation_store(agent.tracker_store) is store
+    tracker = DialogueStateTracker.from_events("anna", turn(1, time.time()), domain.slots)
+    await store.save(tracker)
+
+    assert await delete_conversation(agent, "anna") == len(turn(1, 0))
+    assert await store.retrieve("anna") is None
+    assert agent.lock_store.get_lock("anna") is None  # the lock was released
