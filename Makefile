@@ -21,12 +21,25 @@ TEST_PACKS := $(CURDIR)/var/test-language-packs
 	nlu-eval test-integration web test shell run actions bench loadtest clean
 
 help:
-	@echo "make run    start the assistant (Rasa server + action server) and print its URL"
-	@echo "make shell  chat on the command line"
-	@echo "make test   lint, pytest, data validation, training if needed, conversation tests, NLU evaluation"
-	@echo "make bench  print accuracy, latency, training time and memory figures"
-	@echo "make loadtest  realistic, saturation and long-conversation load figures"
-	@echo "make models install the language packs (internet), or: make models FROM=folder"
+	@echo "make run          start the assistant (Rasa server + action server) and print its URL"
+	@echo "make shell        chat on the command line"
+	@echo "make test         lint, pytest, data validation, training if needed, conversation tests,"
+	@echo "                  NLU evaluation, then the tests on the real stack"
+	@echo "make lint         ruff"
+	@echo "make pytest       unit and content tests (no running stack)"
+	@echo "make validate     rasa data validate --fail-on-warnings"
+	@echo "make train        train when config, domain or data changed"
+	@echo "make test-stories conversation tests (tests/test_stories.yml)"
+	@echo "make nlu-eval     held-out NLU evaluation (tests/nlu)"
+	@echo "make test-integration  browser, bad input, faults, deployment tests on the real stack"
+	@echo "make web          build the web chat page (web/dist)"
+	@echo "make actions      run the action server alone"
+	@echo "make bench        print accuracy, latency, training time and memory figures"
+	@echo "make loadtest     realistic, saturation and long-conversation load figures"
+	@echo "make models       install the language packs (internet), or: make models FROM=folder"
+	@echo "make models-list  list the installed language packs"
+	@echo "make setup        create the virtualenv (every target does when needed)"
+	@echo "make clean        remove models, results, caches and web/dist"
 
 # --- setup -------------------------------------------------------------------------
 $(STAMP): requirements.txt requirements-dev.txt

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,17 @@ class Setting:
     default: str
     help: str
 
-    def value(self, earlier: Dict[str, str] | None = None) -> str:
+    def value(
+        self, earlier: Optional[Mapping[str, str]] = None, env: Optional[Mapping[str, str]] = None
+    ) -> str:
         """Returns the effective value: the environment's, else the filled-in default.
 
         Args:
             earlier: Effective values of the settings above this one.
+            env: The environment (the process's when not given).
         """
-        return os.environ.get(self.name) or self.default.format_map(earlier or {})
+        value = (os.environ if env is None else env).get(self.name)
+        return value or self.default.format_map(earlier or {})
 
 
 SETTINGS: List[Setting] = [
@@ -85,6 +89,13 @@ SETTINGS: List[Setting] = [
         "that a turn reads only its new events from the database; 0 turns the cache off.",
     ),
     Setting(
+        "TICKET_LOCK_LIFETIME",
+        "360",
+        "Seconds a turn may hold its conversation's lock (Rasa reads this variable); "
+        "longer than the 300 s Rasa waits for an action, so that two turns of one "
+        "conversation never run at once. A crashed server's lock is freed after it.",
+    ),
+    Setting(
         "RETENTION_DAYS",
         "30",
         "Conversations idle for longer are deleted (`make run` on start, `python -m "
@@ -106,8 +117,8 @@ SETTINGS: List[Setting] = [
     Setting(
         "MAX_MESSAGE_CHARS",
         "2000",
-        "Longest user message the channels process (characters); longer ones are "
-        "cut to this length and the reply says so.",
+        "Longest user message the REST channel and the web chat process (characters); "
+        "longer ones are cut to this length and the reply says so.",
     ),
     Setting(
         "SESSION_SECRET",
@@ -138,21 +149,44 @@ SETTINGS: List[Setting] = [
 ]
 
 
-def effective() -> Dict[str, str]:
-    """Returns the effective value of every setting, by environment variable name."""
+BY_NAME: Dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+def effective(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """Returns the effective value of every setting, by environment variable name.
+
+    Args:
+        env: The environment (the process's when not given).
+    """
     values: Dict[str, str] = {}
     for setting in SETTINGS:
-        values[setting.name] = setting.value(values)
+        values[setting.name] = setting.value(values, env)
     return values
+
+
+class _Lookup(dict):
+    """Fills a default's `{NAME}` placeholders with those settings' values."""
+
+    def __missing__(self, name: str) -> str:
+        return get(name)
 
 
 def get(name: str) -> str:
     """Returns the effective value of a setting.
 
+    Reads the environment on every call (tests change it), but only the variables this
+    setting needs: its own, and those its default refers to when it is not set.
+
     Raises:
         KeyError: for a name that is not in the table.
     """
-    return effective()[name]
+    setting = BY_NAME[name]
+    value = os.environ.get(name)
+    if value:
+        return value
+    if "{" not in setting.default:
+        return setting.default
+    return setting.default.format_map(_Lookup())
 
 
 def markdown_table() -> str:

@@ -21,9 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
-from typing import Dict, List
+from typing import List
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,19 +34,11 @@ from tools.stack import (  # noqa: E402
     install_fixture_packs,
     percentile,
     running_stack,
+    send,
 )
 
 MESSAGES_PER_RUN = 300
 BENCH_PACKS = PROJECT_ROOT / "var" / "bench-language-packs"
-
-
-def post(url: str, payload: Dict[str, object]) -> list:
-    """Posts JSON and returns the decoded reply."""
-    request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -74,7 +65,7 @@ def timed_replies(url: str, sender: str, texts: List[str], count: int) -> List[f
     latencies = []
     for i in range(count):
         started = time.perf_counter()
-        post(url, {"sender": f"{sender}-{i // 10}", "message": texts[i % len(texts)]})
+        send(url, f"{sender}-{i // 10}", texts[i % len(texts)], timeout=60)
         latencies.append((time.perf_counter() - started) * 1000)
     return latencies
 
@@ -96,8 +87,8 @@ def rest_latency() -> None:
     texts = [text for text, _ in gold_examples("tests/nlu")]
     packs = {"LANGUAGE_PACKS_DIR": str(install_fixture_packs(BENCH_PACKS))}
     with running_stack(rasa_port=5205, actions_port=5255, extra_env=packs) as stack:
-        url = f"{stack['url']}/webhooks/rest/webhook"
-        post(url, {"sender": "warmup", "message": "hallo"})
+        url = stack["url"]
+        send(url, "warmup", "hallo")
         german = timed_replies(url, "de", texts, MESSAGES_PER_RUN)
         print("REST reply latency, German:", summary(german))
         for name, turns in TRANSLATED_TURNS.items():

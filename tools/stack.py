@@ -21,15 +21,8 @@ from typing import Dict, Iterator, List, Optional, Union
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bot.settings import SETTINGS  # noqa: E402
+from bot import settings  # noqa: E402
 
-
-def effective_settings(env: Dict[str, str]) -> Dict[str, str]:
-    """Returns every setting's value as seen with the given environment."""
-    values: Dict[str, str] = {}
-    for setting in SETTINGS:
-        values[setting.name] = env.get(setting.name) or setting.default.format_map(values)
-    return values
 BIN = PROJECT_ROOT / os.environ.get("VENV", ".venv") / "bin"
 
 
@@ -72,6 +65,9 @@ def running_stack(
             scale-out; relative paths: in the project).
         model: A model file, or a folder whose newest model is used.
 
+    With `RASA_ENABLE_API=1` and `RASA_API_TOKEN` in `extra_env` the HTTP API is on,
+    as `tools/serve.sh` turns it on.
+
     Yields:
         `url` of the Rasa server, the two `processes`, the `rasa` process and
         `restart_rasa()`, which restarts the Rasa server on the same port.
@@ -80,7 +76,12 @@ def running_stack(
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(extra_env or {})}
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
     env.setdefault("TRACKER_DB", str(log_dir.parent / f"conversations-{rasa_port}.db"))
-    env = {**effective_settings(env), **env}
+    env = {**settings.effective(env), **env}
+    api_args = []
+    if env["RASA_ENABLE_API"] == "1":
+        if not env["RASA_API_TOKEN"]:
+            raise ValueError("RASA_ENABLE_API=1 needs RASA_API_TOKEN")
+        api_args = ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
     processes = []
     try:
         if start_actions:
@@ -99,7 +100,7 @@ def running_stack(
             rasa = subprocess.Popen(
                 [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
                  "--credentials", str(credentials), "--port", str(rasa_port),
-                 "--interface", "127.0.0.1"],
+                 "--interface", "127.0.0.1", *api_args],
                 cwd=PROJECT_ROOT, env=env,
                 stdout=open(log_dir / f"rasa-{rasa_port}.log", log_mode),
                 stderr=subprocess.STDOUT,

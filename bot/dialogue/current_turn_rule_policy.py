@@ -4,18 +4,32 @@ Rasa's RulePolicy rebuilds the dialogue states of the whole conversation for eve
 prediction, although our rules (data/rules.yml) each cover one turn: a user message and
 the bot's actions after it. For such rules the states before the current turn never
 change a prediction, so this policy predicts on a copy of the tracker that holds only
-the current turn (from the `action_listen` before the latest user message), plus the
-slot values and active loop the conversation has reached. A prediction then costs the
-same at turn 5 and at turn 100.
+the current turn, plus the slot values the conversation has reached. A prediction then
+costs the same at turn 5 and at turn 100.
 
-Training refuses rules for which that would be wrong: rules that span more than one
+The turn is cut from the *applied* events (`tracker.applied_events()`, kept up to date
+incrementally by `bot.storage.incremental_tracker.IncrementalTracker`), which RulePolicy
+also works on: after `/back` (`action_back` reverts two user turns) or a core fallback
+(`action_default_fallback` reverts the user's message) the current turn is the last one
+that still counts, as for RulePolicy. It starts at the `action_listen` before the latest
+user message that counts.
+
+Where one turn is not enough to see what RulePolicy sees, this policy predicts from the
+whole conversation, as RulePolicy does: while a loop (form) is active or a loop event is
+in the turn, and when the turn sets a slot that influences the conversation (its value
+at the start of the turn would otherwise be unknown). Our domain has neither.
+
+Training refuses rules for which the cut would be wrong: rules that span more than one
 user message, and rules that must match the start of a conversation
 (`conversation_start: true`).
+
+`tests/bot/dialogue/test_current_turn_rule_policy.py` runs conversations through Rasa's
+own MessageProcessor with both policies, applying the events of every action.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.rule_policy import InvalidRule, RulePolicy
@@ -23,47 +37,94 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, RULE_SNIPPET_ACTION_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    Event,
+    LoopInterrupted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+LOOP_EVENTS = (ActiveLoop, LoopInterrupted, ActionExecutionRejected)
+"""Events whose effect on the loop state one turn alone cannot reproduce."""
 
-def current_turn_events(tracker: DialogueStateTracker) -> List[Event]:
-    """Returns the events of the current turn, after the state they start from.
 
-    The turn starts at the `action_listen` before the latest user message. Slot values
-    and the active loop reached before it come first, as `SlotSet` and `ActiveLoop`
-    events. A conversation without a user message is returned whole.
+def turn_start(events: List[Event]) -> int:
+    """Returns where the current turn starts in a list of applied events.
 
-    Args:
-        tracker: The conversation.
+    That is the index of the `action_listen` before the latest user message, or 0 when
+    there is no user message or no `action_listen` before it.
     """
-    events = list(tracker.events)
-    start = len(events)
     seen_user_message = False
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
         if isinstance(event, UserUttered):
             seen_user_message = True
-        elif isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME:
-            start = index
-            if seen_user_message:
-                break
-    if not seen_user_message or start == 0:
-        return events
+        elif (
+            seen_user_message
+            and isinstance(event, ActionExecuted)
+            and event.action_name == ACTION_LISTEN_NAME
+        ):
+            return index
+    return 0
+
+
+def current_turn(tracker: DialogueStateTracker) -> Tuple[List[Event], List[Event]]:
+    """Returns the slot state the current turn starts from, and the turn's events.
+
+    The turn is the applied events from the `action_listen` before the latest user
+    message among them. The state is a `SlotSet` for every slot whose value differs
+    from its initial value (None included). A conversation without such a turn is
+    returned whole (its applied events), with no state before it.
+
+    Args:
+        tracker: The conversation.
+    """
+    applied = tracker.applied_events()
+    start = turn_start(applied)
+    if start == 0:
+        return [], applied
     state: List[Event] = [
-        SlotSet(name, value) for name, value in tracker.current_slot_values().items()
-        if value is not None
+        SlotSet(name, slot.value) for name, slot in tracker.slots.items()
+        if slot.value != slot.initial_value
     ]
-    if tracker.active_loop_name:
-        state.append(ActiveLoop(tracker.active_loop_name))
-    return state + events[start:]
+    return state, applied[start:]
 
 
-def current_turn_tracker(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
-    """Returns a tracker with only the current turn of `tracker` (see module doc)."""
-    return DialogueStateTracker.from_events(
-        tracker.sender_id, current_turn_events(tracker), domain.slots
+def current_turn_events(tracker: DialogueStateTracker) -> List[Event]:
+    """Returns the events of the current turn after the state they start from.
+
+    Args:
+        tracker: The conversation.
+    """
+    state, turn = current_turn(tracker)
+    return state + turn
+
+
+def needs_whole_conversation(
+    tracker: DialogueStateTracker, turn: List[Event], domain: Domain
+) -> bool:
+    """Tells whether the current turn alone would not show RulePolicy's states.
+
+    That is the case while a loop is active, when a loop event is in the turn, and when
+    the turn sets a slot that influences the conversation (see module doc).
+
+    Args:
+        tracker: The conversation.
+        turn: The events of its current turn (`current_turn`).
+        domain: The domain, which says which slots influence the conversation.
+    """
+    if tracker.active_loop_name is not None:
+        return True
+    featurized = {slot.name for slot in domain.slots if slot.influence_conversation}
+    return any(
+        isinstance(event, LOOP_EVENTS)
+        or (isinstance(event, SlotSet) and event.key in featurized)
+        for event in turn
     )
 
 
@@ -136,6 +197,9 @@ class CurrentTurnRulePolicy(RulePolicy):
         Returns:
             RulePolicy's prediction for the current turn.
         """
-        return super().predict_action_probabilities(
-            current_turn_tracker(tracker, domain), domain, rule_only_data, **kwargs
-        )
+        state, turn = current_turn(tracker)
+        if not needs_whole_conversation(tracker, turn, domain):
+            tracker = DialogueStateTracker.from_events(
+                tracker.sender_id, state + turn, domain.slots
+            )
+        return super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)

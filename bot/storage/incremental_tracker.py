@@ -7,7 +7,11 @@ replayed four times per turn. `IncrementalTracker` gives the same results with w
 proportional to what is new:
 
 * `copy()` copies the tracker's state (slots, active loop, latest action, ...) instead
-  of replaying the events that produced it;
+  of replaying the events that produced it. One difference: state that Rasa's processor
+  sets directly, without an event, is copied too, where a replay would restore it
+  from the events: `followup_action`, which the processor clears before it copies
+  (`processor.py`, `_predict_next_with_tracker`), so that the copy has it cleared as
+  well; it would differ only if a copy were taken while a follow-up action is pending;
 * `applied_events()` continues from its previous result when events were only
   appended since, and computes afresh otherwise.
 

@@ -5,7 +5,13 @@ separate steps. Two servers that receive messages of the same conversation at th
 moment can both read the old lock, take the same ticket number and process the
 conversation at once; the second save of the tracker then drops the first one's events.
 Here every read-change-write runs in a Redis transaction (WATCH/MULTI) and is retried
-when another server changed the lock in between.
+when another server changed the lock in between (a retry happens only because another
+server's change went through, so every round makes progress; no back-off is needed).
+
+A ticket holds the lock for at most `TICKET_LOCK_LIFETIME` seconds (bot/settings.py,
+360), longer than the 300 s Rasa waits for an action, so that a slow turn keeps its
+conversation locked until it is done. Rasa's default of 60 s would let a second turn of
+the same conversation run alongside a slow one.
 
 Configured in endpoints.scale-out.yml as
 `lock_store: type: bot.storage.lock_store.AtomicRedisLockStore`.
@@ -14,16 +20,23 @@ Configured in endpoints.scale-out.yml as
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Callable, Optional, Tuple, TypeVar
 
 import redis
-from rasa.core.constants import DEFAULT_LOCK_LIFETIME
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock_store import LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot import settings
 
 Result = TypeVar("Result")
 Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]]
+
+
+def ticket_lock_lifetime() -> float:
+    """Returns how long a ticket may hold a conversation's lock (`TICKET_LOCK_LIFETIME`)."""
+    return float(settings.get("TICKET_LOCK_LIFETIME"))
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -65,16 +78,45 @@ class AtomicRedisLockStore(RedisLockStore):
                 except redis.WatchError:
                     continue
 
-    def issue_ticket(
-        self, conversation_id: str, lock_lifetime: float = DEFAULT_LOCK_LIFETIME
-    ) -> int:
-        """Issues the next ticket of the conversation's lock, creating the lock if needed."""
+    def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: Optional[float] = None,
+        wait_time_in_seconds: float = 1,
+    ) -> AbstractAsyncContextManager:
+        """Holds the conversation's lock while the block runs (Rasa's `lock`).
+
+        Args:
+            conversation_id: The conversation.
+            lock_lifetime: Seconds the ticket may hold the lock; `TICKET_LOCK_LIFETIME`
+                when not given (Rasa passes its own default, read at import).
+            wait_time_in_seconds: Pause between attempts to get the lock.
+        """
+        return super().lock(
+            conversation_id, lock_lifetime or ticket_lock_lifetime(), wait_time_in_seconds
+        )
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: Optional[float] = None) -> int:
+        """Issues the next ticket of the conversation's lock, creating the lock if needed.
+
+        Args:
+            conversation_id: The conversation.
+            lock_lifetime: Seconds the ticket may hold the lock (`TICKET_LOCK_LIFETIME`
+                when not given).
+
+        Raises:
+            LockError: when Redis fails, as Rasa's lock stores do.
+        """
+        lifetime = lock_lifetime or ticket_lock_lifetime()
 
         def take(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
             lock = lock or self.create_lock(conversation_id)
-            return lock, lock.issue_ticket(lock_lifetime)
+            return lock, lock.issue_ticket(lifetime)
 
-        return self._transaction(conversation_id, take)
+        try:
+            return self._transaction(conversation_id, take)
+        except redis.RedisError as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: str) -> None:
         """Removes expired tickets from the conversation's lock."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Optional
+from typing import List, Optional
 
 import sqlalchemy as sa
 
@@ -23,23 +23,54 @@ from bot.paths import PROJECT_ROOT
 SECONDS_PER_DAY = 86400
 
 
+def postgres_url(database: Optional[str] = None) -> str:
+    """Returns the SQLAlchemy URL of a database on the configured PostgreSQL server.
+
+    Args:
+        database: The database; `POSTGRES_DB` when not given.
+    """
+    return str(
+        sa.engine.url.URL.create(
+            "postgresql",
+            username=settings.get("POSTGRES_USER"),
+            password=settings.get("POSTGRES_PASSWORD") or None,
+            host=settings.get("POSTGRES_HOST"),
+            port=int(settings.get("POSTGRES_PORT")),
+            database=database or settings.get("POSTGRES_DB"),
+        )
+    )
+
+
 def database_url() -> str:
     """Returns the SQLAlchemy URL of the configured tracker store."""
     if settings.get("DEPLOYMENT") == "scale-out":
-        return str(
-            sa.engine.url.URL.create(
-                "postgresql",
-                username=settings.get("POSTGRES_USER"),
-                password=settings.get("POSTGRES_PASSWORD") or None,
-                host=settings.get("POSTGRES_HOST"),
-                port=int(settings.get("POSTGRES_PORT")),
-                database=settings.get("POSTGRES_DB"),
-            )
-        )
+        return postgres_url()
     path = settings.get("TRACKER_DB")
     if not path.startswith("/"):
         path = str(PROJECT_ROOT / path)
     return f"sqlite:///{path}"
+
+
+def delete_conversations(connection: sa.engine.Connection, sender_ids: List[str]) -> int:
+    """Deletes every event of the given conversations (all sessions).
+
+    Args:
+        connection: A connection to the tracker store's database, in a transaction.
+        sender_ids: The conversations' ids.
+
+    Returns:
+        The number of events deleted.
+    """
+    deleted = 0
+    for start in range(0, len(sender_ids), 500):
+        result = connection.execute(
+            sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
+                sa.bindparam("ids", expanding=True)
+            ),
+            {"ids": sender_ids[start : start + 500]},
+        )
+        deleted += result.rowcount
+    return deleted
 
 
 def delete_idle_conversations(url: str, days: float, now: Optional[float] = None) -> int:
@@ -68,13 +99,7 @@ def delete_idle_conversations(url: str, days: float, now: Optional[float] = None
                 ),
                 {"cutoff": cutoff},
             ).scalars().all()
-            for start in range(0, len(idle), 500):
-                connection.execute(
-                    sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
-                        sa.bindparam("ids", expanding=True)
-                    ),
-                    {"ids": idle[start : start + 500]},
-                )
+            delete_conversations(connection, list(idle))
         return len(idle)
     finally:
         engine.dispose()

@@ -1,63 +1,36 @@
 """Scale-out for real: two Rasa servers share one conversation via PostgreSQL and Redis.
 
-Needs PostgreSQL on 127.0.0.1:5432 (user `postgres`, trust auth) and Redis on
-127.0.0.1:6379, as on the build machines (README, "Scale-out"). Each run uses a new
-database and a new Redis key prefix, and drops the database afterwards.
+Needs PostgreSQL and Redis as configured by the settings (`POSTGRES_*`, `REDIS_*`;
+by default on 127.0.0.1), as on the build machines (README, "Scale-out"); each run uses
+a new database (tests/deployment/conftest.py), dropped afterwards.
 """
 
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
+from bot.storage.retention import postgres_url
 from tools.stack import running_stack, send, text_of
-
-POSTGRES = ("127.0.0.1", 5432)
-REDIS = ("127.0.0.1", 6379)
-
-
-def reachable(address) -> bool:
-    try:
-        with socket.create_connection(address, timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
-def two_servers():
-    missing = [name for name, address in (("PostgreSQL", POSTGRES), ("Redis", REDIS))
-               if not reachable(address)]
-    assert not missing, (
-        f"{' and '.join(missing)} not reachable on 127.0.0.1: the scale-out test needs "
-        "them running (see README, Scale-out)."
-    )
-    database = f"integrationslotse_test_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres",
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{database}"'))
-    env = {"DEPLOYMENT": "scale-out", "POSTGRES_DB": database, "POSTGRES_USER": "postgres",
+def two_servers(postgres_database: str):
+    env = {"DEPLOYMENT": "scale-out", "POSTGRES_DB": postgres_database,
            "REDIS_DB": "3", "LANGUAGE_PACKS_DIR": "var/no-language-packs"}
-    try:
-        with running_stack(rasa_port=5705, actions_port=5755, extra_env=env,
-                           endpoints="endpoints.scale-out.yml") as first, \
-             running_stack(rasa_port=5706, actions_port=5755, extra_env=env,
-                           endpoints="endpoints.scale-out.yml", start_actions=False) as second:
-            yield first["url"], second["url"], database
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
+    with running_stack(rasa_port=5705, actions_port=5755, extra_env=env,
+                       endpoints="endpoints.scale-out.yml") as first, \
+         running_stack(rasa_port=5706, actions_port=5755, extra_env=env,
+                       endpoints="endpoints.scale-out.yml", start_actions=False) as second:
+        yield first["url"], second["url"], postgres_database
 
 
 def user_texts(database: str, sender: str) -> list:
-    engine = sa.create_engine(f"postgresql://postgres@127.0.0.1:5432/{database}")
+    engine = sa.create_engine(postgres_url(database))
     try:
         with engine.connect() as connection:
             rows = connection.execute(

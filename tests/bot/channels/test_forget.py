@@ -15,7 +15,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.forget import delete_events, forget_conversation
+from bot.channels.forget import forget_conversation
 from bot.paths import PROJECT_ROOT
 from bot.storage.tracker_store import IncrementalSQLTrackerStore
 
@@ -92,27 +92,13 @@ async def test_deletion_waits_for_the_turn_in_progress(tmp_path, domain) -> None
     assert stored_senders(tmp_path / "c.db") == []  # nothing written back after deletion
 
 
-async def test_the_in_memory_store_forgets_too(domain) -> None:
-    store = InMemoryTrackerStore(domain)
-    await store.save(conversation("mine", domain))
-    await delete_events(AwaitableTrackerStore(store), "mine")
-    assert await store.retrieve("mine") is None
-
-
-async def test_a_store_with_its_own_delete_is_asked_to_delete() -> None:
-    deleted = []
-
-    class Store:
-        async def delete(self, sender_id: str) -> None:
-            deleted.append(sender_id)
-
-    await delete_events(Store(), "mine")
-    assert deleted == ["mine"]
-
-
-async def test_a_store_that_cannot_delete_says_so() -> None:
-    with pytest.raises(NotImplementedError):
-        await delete_events(object(), "mine")
+async def test_a_store_that_cannot_delete_says_so(domain) -> None:
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(
+        tracker_store=AwaitableTrackerStore(InMemoryTrackerStore(domain)),
+        lock_store=InMemoryLockStore(),
+    )))
+    with pytest.raises(TypeError):
+        await forget_conversation(app, "mine")
 
 
 async def test_without_an_agent_nothing_is_pretended() -> None:

@@ -8,23 +8,11 @@ import pytest
 
 from bot.language.detect import detect_language
 from bot.language.names import UNDETERMINED, configured_languages, language_name
+from tools.bench_language import load_messages
 
 SUPPORTED_LANGUAGES = tuple(configured_languages())
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
-
-
-def load_messages(path: Path) -> list[tuple[str, str]]:
-    """Read a lang<TAB>text file, skipping a header, blank and comment lines."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or "\t" not in line:
-            continue
-        lang, text = line.split("\t", 1)
-        if lang == "lang" and text == "text":
-            continue
-        rows.append((lang.strip(), text))
-    return rows
 
 
 # --- script evidence -----------------------------------------------------------------

@@ -23,7 +23,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.paths import PROJECT_ROOT
 from bot.storage.retention import delete_idle_conversations
-from bot.storage.tracker_store import ConversationCache, IncrementalSQLTrackerStore, event_from_dict
+from bot.storage.tracker_store import (
+    ConversationCache,
+    IncrementalSQLTrackerStore,
+    event_from_dict,
+    stored_form,
+)
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +254,145 @@ def test_the_handed_out_tracker_is_a_copy(tmp_path: Path, domain: Domain):
 
     assert again.latest_message.text == "Frage 2"
     assert again.get_slot("topic") == "thema_2"
+
+
+PERSONAL = ("Ich bin geboren am 01.02.1990, Az. 123-45/2024, Tel. 0711 123456, "
+            "max@example.de, IBAN DE89 3704 0044 0532 0130 00. Wo finde ich einen Deutschkurs?")
+PERSONAL_PARTS = ("01.02.1990", "123-45/2024", "0711 123456", "max@example.de",
+                  "DE89 3704", "3704 0044")
+
+
+def message_with_personal_data(at: float) -> List[Event]:
+    """A turn whose message, translation, metadata and slot carry personal data."""
+    parse_data = {
+        "text": PERSONAL, "original_text": PERSONAL, "language": "de",
+        "intent": {"name": "faq", "confidence": 0.9},
+        "entities": [{"entity": "topic", "value": "max@example.de"}],
+        "metadata": {"note": "Tel. 0711 123456"},
+    }
+    return [
+        UserUttered(PERSONAL, parse_data["intent"], parse_data["entities"], parse_data,
+                    metadata={"customData": {"phone": "+49 711 123456"}}, timestamp=at),
+        SlotSet("topic", "max@example.de", timestamp=at),
+        ActionExecuted("utter_faq", timestamp=at),
+        ActionExecuted("action_listen", timestamp=at),
+    ]
+
+
+def check_personal_data_is_not_stored(store, stored_rows, domain: Domain) -> None:
+    """Saves a turn with personal data; checks the rows, the cache and the live tracker.
+
+    Args:
+        store: An IncrementalSQLTrackerStore (SQLite or PostgreSQL).
+        stored_rows: Returns the raw `data` column of the conversation's rows.
+        domain: The domain.
+    """
+    add_turns(store, "anna", range(1, 2), domain)
+    tracker = retrieve(store, "anna")
+    for event in message_with_personal_data(time.time()):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+
+    # the turn itself worked with the message as written …
+    assert tracker.latest_message.text == PERSONAL
+    # … but the database, and the cache filled from it, have no personal data
+    rows = stored_rows("anna")
+    assert rows and "Deutschkurs" in "".join(rows)
+    for part in PERSONAL_PARTS:
+        assert not any(part in row for row in rows), part
+    again = retrieve(store, "anna")
+    cached = store.cache.pop("anna")
+    for kept in (again, cached.tracker):
+        texts = str([e.as_dict() for e in kept.events])
+        assert "[GEBURTSDATUM]" in texts and "Deutschkurs" in texts
+        for part in PERSONAL_PARTS:
+            assert part not in texts, part
+    message = again.latest_message
+    assert message.parse_data["original_text"] == message.text != PERSONAL
+    assert again.get_slot("topic") == "[E-MAIL]"
+
+
+def sqlite_rows(db: Path):
+    def rows(sender: str) -> List[str]:
+        with sqlite3.connect(db) as connection:
+            return [data for (data,) in connection.execute(
+                "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+    return rows
+
+
+def test_personal_data_is_not_stored(tmp_path: Path, domain: Domain):
+    db = tmp_path / "c.db"
+    store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=str(db))
+    check_personal_data_is_not_stored(store, sqlite_rows(db), domain)
+
+
+def test_a_translation_that_hides_personal_data_is_stored_as_the_redacted_original():
+    parse_data = {"text": "My number is 0 7 1 1 1 2 3 4 5 6", "original_text": "x",
+                  "intent": {"name": "faq"}, "entities": []}
+    event = UserUttered("Meine Nummer ist 0711 123456", parse_data["intent"], [], parse_data)
+
+    data = stored_form(event)
+
+    assert data["text"] == data["parse_data"]["text"] == "Meine Nummer ist [TELEFON]"
+
+
+def check_delete(store, stored_rows, domain: Domain) -> None:
+    """Deletes one of two conversations: its rows and its cached tracker go."""
+    add_turns(store, "anna", range(1, 3), domain)
+    add_turns(store, "bert", range(1, 2), domain)
+    retrieve(store, "anna")  # cached
+
+    deleted = asyncio.run(store.delete("anna"))
+
+    assert deleted == 2 * len(turn(1, 0)) + 3
+    assert stored_rows("anna") == [] and store.cache.pop("anna") is None
+    assert retrieve(store, "anna") is None
+    assert retrieve(store, "bert").latest_message.text == "Frage 1"
+    assert asyncio.run(store.delete("nobody")) == 0
+
+
+def test_delete_removes_a_conversation_from_database_and_cache(tmp_path: Path, domain):
+    db = tmp_path / "c.db"
+    check_delete(IncrementalSQLTrackerStore(domain, dialect="sqlite", db=str(db)),
+                 sqlite_rows(db), domain)
+
+
+def test_a_new_domain_empties_the_cache(tmp_path: Path, domain: Domain):
+    """A model with a new slot (PUT /model) must not meet trackers of the old domain."""
+    store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "c.db"))
+    add_turns(store, "anna", range(1, 3), domain)
+    retrieve(store, "anna")
+    assert len(store.cache) == 1
+    new_domain = Domain.from_dict(
+        {**domain.as_dict(), "slots": {**domain.as_dict()["slots"], "city": {
+            "type": "text", "influence_conversation": False,
+            "mappings": [{"type": "custom"}]}}}
+    )
+
+    store.domain = new_domain
+
+    assert len(store.cache) == 0 and store.cache.total_events == 0
+    tracker = retrieve(store, "anna")
+    tracker.update(SlotSet("city", "Ulm"))
+    assert tracker.get_slot("city") == "Ulm"
+    assert store.domain is new_domain
+
+
+async def test_delete_conversation_through_rasas_agent(tmp_path: Path, domain: Domain):
+    """A channel holds Rasa's agent, whose store is wrapped (FailSafe, Awaitable)."""
+    from rasa.core.agent import Agent
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.core.tracker_store import AwaitableTrackerStore
+
+    from bot.storage.tracker_store import conversation_store, delete_conversation
+
+    store = IncrementalSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "c.db"))
+    agent = Agent(domain=domain, tracker_store=AwaitableTrackerStore(store),
+                  lock_store=InMemoryLockStore())
+    assert conversation_store(agent.tracker_store) is store
+    tracker = DialogueStateTracker.from_events("anna", turn(1, time.time()), domain.slots)
+    await store.save(tracker)
+
+    assert await delete_conversation(agent, "anna") == len(turn(1, 0))
+    assert await store.retrieve("anna") is None
+    assert agent.lock_store.get_lock("anna") is None  # the lock was released
