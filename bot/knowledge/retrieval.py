@@ -136,10 +136,19 @@ def _compound_parts(word: str) -> Tuple[str, ...]:
 STOPWORDS = frozenset(STOPWORDS_GERMAN) | QUESTION_WORDS
 
 
+_ACCENTS = str.maketrans("éèêáàâíìóòúùç", "eeeaaaiioouuc")
+
+
+@lru_cache(maxsize=1)
+def _alias_stems() -> Dict[str, str]:
+    """`ALIASES` keyed by stem, so that "fluechtlinge" finds "flüchtlinge"."""
+    return {_stemmer().stemWord(word): words for word, words in ALIASES.items()}
+
+
 def words(text: str) -> List[str]:
-    """Returns the lower-cased words of a text, without stopwords."""
+    """Returns the lower-cased words of a text (accents other than umlauts folded), no stopwords."""
     found = []
-    for match in WORD.finditer(text.lower()):
+    for match in WORD.finditer(text.lower().translate(_ACCENTS)):
         word = match.group()
         if word not in STOPWORDS:
             found.append(word)
@@ -155,9 +164,11 @@ def stems(text: str, expand: bool = True) -> List[str]:
     """
     stemmer = _stemmer()
     result: List[str] = []
+    aliases = _alias_stems() if expand else {}
     for word in words(text):
-        if expand and word in ALIASES:
-            result += [stemmer.stemWord(w) for w in words(ALIASES[word])]
+        alias = aliases.get(stemmer.stemWord(word))
+        if alias:
+            result += [stemmer.stemWord(w) for w in words(alias)]
         parts = word.split("-") if "-" in word else [word]
         for part in parts:
             result.append(stemmer.stemWord(part))

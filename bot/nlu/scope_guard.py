@@ -5,6 +5,8 @@ the NLU pipeline, marks what they cannot answer as such:
 
 - a question about **residence, asylum, family reunification or deadlines**
   ("Duldung", "Bescheid", "Frist" …) becomes `individual_advice`: human counselling;
+- a question about **practical details** the press texts never give (costs,
+  registration, phone numbers, addresses) becomes `not_in_sources`;
 - an **emergency** (medical or other: "Notfall", "Krankenwagen", "brennt", "will nicht
   mehr leben" …) becomes the intent `emergency`, whatever the classifier said, so that
   the 112 / 116 117 reply comes at once;
@@ -137,6 +139,15 @@ REFERRAL = re.compile(
 """Residence, asylum, family reunification, deadlines: questions for human counselling."""
 REFERRAL_INTENT = "individual_advice"
 
+DETAILS = re.compile(
+    r"\b(kostet|kosten|gebühr\w*|preis|anmeld\w*|melde ich mich|telefon\w*|nummer|"
+    r"anrufen|adresse|öffnungszeit\w*|e-?mail|link|webseite|internetseite|website|"
+    r"formular\w*|herunterladen|wie heißt)\b",
+    re.IGNORECASE,
+)
+"""Practical details (costs, registration, contact data) the press texts never give."""
+DETAILS_INTENT = "not_in_sources"
+
 
 def _entity(name: str, value: str) -> Dict[str, Any]:
     return {
@@ -158,8 +169,8 @@ class ScopeGuard(GraphComponent):
         return {
             # Intents that are questions about the sources' facts.
             "question_intents": ["faq", "nlu_fallback", "out_of_scope"],
-            # Intents an emergency never overrides.
-            "keep_intents": ["choose_language"],
+            # Intents an emergency or a referral word never overrides.
+            "keep_intents": ["choose_language", "emergency"],
         }
 
     def __init__(self, config: Dict[str, Any]) -> None:
@@ -208,10 +219,13 @@ class ScopeGuard(GraphComponent):
         if EMERGENCY.search(text) and intent not in self.component_config["keep_intents"]:
             self.set_emergency(message)
             return
+        if REFERRAL.search(text) and intent not in self.component_config["keep_intents"]:
+            self.set_intent(message, REFERRAL_INTENT)
+            return
         if intent not in self.component_config["question_intents"]:
             return
-        if REFERRAL.search(text):
-            self.set_intent(message, REFERRAL_INTENT)
+        if DETAILS.search(text) and not self.fully_covered(message):
+            self.set_intent(message, DETAILS_INTENT)
             return
         entities = list(message.get(ENTITIES) or [])
         place = elsewhere(text)
@@ -236,6 +250,12 @@ class ScopeGuard(GraphComponent):
     def set_emergency(self, message: Message) -> None:
         """Makes the message an emergency."""
         self.set_intent(message, EMERGENCY_INTENT)
+
+    @staticmethod
+    def fully_covered(message: Message) -> bool:
+        """Whether the best source sentence holds every word of the question."""
+        hits = (message.get(SOURCE_RETRIEVAL) or {}).get("hits") or []
+        return bool(hits) and hits[0]["coverage"] >= 0.95
 
     @staticmethod
     def found_document_names(message: Message, place: str) -> bool:
