@@ -36,8 +36,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
-    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -49,7 +47,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge.retrieval import default_index
 from bot.knowledge.sentences import sentences_by_id
-from bot.nlu.source_retriever import ALSO_QUOTE_ENTITY, QUOTE_ENTITY, SOURCE_RETRIEVAL
+from bot.nlu.source_retriever import (
+    ALSO_QUOTE_ENTITY,
+    QUOTE_ENTITY,
+    SOURCE_RETRIEVAL,
+    message_entity,
+)
 
 EMERGENCY_INTENT = "emergency"
 CURRENT_ENTITY = "asks_current"
@@ -149,14 +152,6 @@ DETAILS = re.compile(
 DETAILS_INTENT = "not_in_sources"
 
 
-def _entity(name: str, value: str) -> Dict[str, Any]:
-    return {
-        ENTITY_ATTRIBUTE_TYPE: name,
-        ENTITY_ATTRIBUTE_VALUE: value,
-        EXTRACTOR: ScopeGuard.__name__,
-    }
-
-
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -232,9 +227,10 @@ class ScopeGuard(GraphComponent):
         if place and not self.found_document_names(message, place):
             entities = [e for e in entities
                         if e.get(ENTITY_ATTRIBUTE_TYPE) not in (QUOTE_ENTITY, ALSO_QUOTE_ENTITY)]
-            entities.append(_entity(ELSEWHERE_ENTITY, place))
+            entities.append(message_entity(message, ELSEWHERE_ENTITY, place, "ScopeGuard"))
         elif intent != "out_of_scope" and CURRENT.search(text):
-            entities.append(_entity(CURRENT_ENTITY, CURRENT.search(text).group().strip()))
+            word = CURRENT.search(text).group().strip()
+            entities.append(message_entity(message, CURRENT_ENTITY, word, "ScopeGuard"))
         message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod

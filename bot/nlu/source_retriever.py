@@ -34,6 +34,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
@@ -56,6 +58,21 @@ QUOTE_ENTITY = "quote"
 """The entity that asks for a quote; its value is the ids of the sentences to quote."""
 ALSO_QUOTE_ENTITY = "also_quote"
 """The entity that asks for a quote after the selected FAQ answer (same value)."""
+
+
+def message_entity(message: Message, name: str, value: str, extractor: str) -> Dict[str, Any]:
+    """Returns an entity about the whole message (its span: the text as the user wrote it).
+
+    Conversation tests annotate such an entity over the whole user text.
+    """
+    original = message.get("original_text") or message.get(TEXT) or ""
+    return {
+        ENTITY_ATTRIBUTE_TYPE: name,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: 0,
+        ENTITY_ATTRIBUTE_END: len(original),
+        EXTRACTOR: extractor,
+    }
 
 
 @DefaultV1Recipe.register(
@@ -206,11 +223,8 @@ class SourceRetriever(GraphComponent):
         elif decision != "none":
             ids = " ".join(h.sentence.id for h in self.quoted(hits))
             entities = list(message.get(ENTITIES) or [])
-            entities.append({
-                ENTITY_ATTRIBUTE_TYPE: ALSO_QUOTE_ENTITY if decision == "both" else QUOTE_ENTITY,
-                ENTITY_ATTRIBUTE_VALUE: ids,
-                EXTRACTOR: self.__class__.__name__,
-            })
+            name = ALSO_QUOTE_ENTITY if decision == "both" else QUOTE_ENTITY
+            entities.append(message_entity(message, name, ids, self.__class__.__name__))
             message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod

@@ -18,14 +18,14 @@ from bot.nlu.source_retriever import SourceRetriever
 from bot.paths import SEEDS_DIR
 from bot.rendering.quotes import fill_quote
 
-NEW_DOCUMENT = """Cookie-Hinweis: Diese Seite nutzt Cookies.
-
-Sprachcafé im Rathaus Musterstadt
-
-Seit März 2023 lädt die Stadt Musterstadt jeden Dienstag zum Sprachcafé in die Stadtbibliothek ein. Ehrenamtliche Lotsinnen üben dort mit Neuzugewanderten Alltagsdeutsch. Die Teilnahme ist ohne Anmeldung möglich.
-
-Weitere Meldungen: Stadtfest abgesagt
-"""
+NEW_DOCUMENT = (
+    "Cookie-Hinweis: Diese Seite nutzt Cookies.\n\n"
+    "Sprachcafé im Rathaus Musterstadt\n\n"
+    "Seit März 2023 lädt die Stadt Musterstadt jeden Dienstag zum Sprachcafé in die "
+    "Stadtbibliothek ein. Ehrenamtliche Lotsinnen üben dort mit Neuzugewanderten "
+    "Alltagsdeutsch. Die Teilnahme ist ohne Anmeldung möglich.\n\n"
+    "Weitere Meldungen: Stadtfest abgesagt\n"
+)
 
 
 def test_compounds_and_missing_umlauts_find_the_same_stems() -> None:
