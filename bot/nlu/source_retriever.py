@@ -103,12 +103,12 @@ class SourceRetriever(GraphComponent):
             # is evidence of a topic the selector ranked among its first three.
             "agreement_min_coverage": 0.5,
             # Selected FAQ topics: a sentence outside the topic's evidence that covers
-            # at least this much, and no less than the topic, is quoted after the
+            # at least this much, and more than the topic, is quoted after the
             # topic's answer ("both"), when the topic may answer another aspect.
             "both_min_coverage": 0.5,
             # Selected FAQ topics whose title, answer and evidence cover less of the
             # question than this are not answered (the topic does not fit).
-            "topic_min_coverage": 0.0,
+            "topic_min_coverage": 0.1,
             # A second sentence of the same document is added when it scores at least
             # this share of the best one.
             "second_sentence_ratio": 0.8,
@@ -285,7 +285,7 @@ class SourceRetriever(GraphComponent):
                 return "aspect"
             if (best.score >= config["aspect_min_score"]
                     and best.coverage >= config["both_min_coverage"]
-                    and best.coverage >= topic_coverage):
+                    and best.coverage > topic_coverage):
                 return "both"
         if topic_coverage < config["topic_min_coverage"]:
             # The topic does not fit the question: a fitting sentence, or nothing.
