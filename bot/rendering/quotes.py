@@ -6,9 +6,9 @@
     Laut einer Pressemitteilung des Landes (Stand 2016): „Eigentlich war die nächste
     Förderrunde erst für 2017 geplant.“
 
-The sentences are quoted exactly as they stand in the document; only the quotation
-marks at their ends give way to the outer ones. A document without `according_to` in
-the catalogue is introduced by its title.
+The sentences are quoted exactly as they stand in the document; only a quotation mark at
+their ends that has no partner in them gives way to the outer ones. A document without
+`according_to` in the catalogue is introduced by its title.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ QUOTE_SLOT = "source_quote"
 """The template variable of `utter_source_quote`."""
 QUOTE_ENTITIES = ("quote", "also_quote")
 """Entities whose value names the sentences to quote (bot.nlu.source_retriever)."""
-QUOTE_MARKS = "„“\"»«"
 
 
 def introduction(source: Source) -> str:
@@ -41,8 +40,21 @@ def quote_text(sentences: List[ContentSentence]) -> str:
         if previous is not None and sentence.index != previous.index + 1:
             parts.append("[…]")
         parts.append(sentence.text)
-    body = " ".join(parts).strip(QUOTE_MARKS + " ")
-    return f"{introduction(source)}: „{body}“"
+    return f"{introduction(source)}: „{unwrapped(' '.join(parts))}“"
+
+
+def unwrapped(body: str) -> str:
+    """Drops a quotation mark at either end that has no partner inside the text.
+
+    A sentence cut from a longer saying starts with „ or ends with “ alone; the outer
+    quotation marks take their place. A saying the sentence holds whole keeps its own.
+    """
+    body = body.strip()
+    if body.startswith(("„", "\"")) and body.count("„") > body.count("“"):
+        body = body[1:]
+    if body.endswith(("“", "\"")) and body.count("“") > body.count("„"):
+        body = body[:-1]
+    return body.strip()
 
 
 def quoted_sentences(entities: List[Dict[str, Any]]) -> List[ContentSentence]:
