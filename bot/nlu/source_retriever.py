@@ -278,7 +278,7 @@ class SourceRetriever(GraphComponent):
                       and self.in_evidence(best, ranked_evidence))
             return "fallback" if confident or agreed else "none"
         if best is not None and not self.in_evidence(best, evidence):
-            better = (best.score >= config["aspect_min_score"]
+            better = (self.confident(best, config["aspect_min_score"])
                       and best.coverage >= config["aspect_min_coverage"]
                       and best.coverage - topic_coverage >= config["aspect_min_margin"])
             if better:
@@ -294,13 +294,20 @@ class SourceRetriever(GraphComponent):
             return "aspect" if fits else "decline"
         return "none"
 
-    def confident(self, hit: Hit) -> bool:
-        """Whether a sentence answers the question on its own (without the selector)."""
+    def confident(self, hit: Hit, min_score: Optional[float] = None) -> bool:
+        """Whether a sentence answers the question on its own (without the selector).
+
+        Args:
+            hit: The sentence found.
+            min_score: The BM25 score it needs; `fallback_min_score` when None. A
+                sentence that holds every word of the question needs less.
+        """
         config = self.component_config
         if hit.coverage >= config["fallback_full_coverage"]:
             return hit.score >= config["fallback_full_coverage_min_score"]
-        return (hit.score >= config["fallback_min_score"]
-                and hit.coverage >= config["fallback_min_coverage"])
+        if min_score is None:
+            min_score = config["fallback_min_score"]
+        return hit.score >= min_score and hit.coverage >= config["fallback_min_coverage"]
 
     def quoted(self, hits: List[Hit]) -> List[Hit]:
         """Returns the hits to quote: the best, and a close second of its paragraph."""
