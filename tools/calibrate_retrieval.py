@@ -124,7 +124,6 @@ def main() -> int:
         "aspect_min_coverage": (0.5, 0.6, 0.7),
         "aspect_min_margin": (0.2, 0.3),
         "both_min_coverage": (0.4, 0.5, 0.6),
-        "topic_min_coverage": (0.2, 0.3),
         "second_sentence_ratio": (0.7, 0.8, 1.01),
     }
     print(f"{answerable} answerable, {other} unanswerable")

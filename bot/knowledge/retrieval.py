@@ -39,6 +39,8 @@ ACRONYM = re.compile(
 )
 MIN_COMPOUND = 9
 """Words at least this long are split into their parts (German compounds)."""
+MIN_PART = 4
+"""Shorter parts ("komm|den", "Mill|ion") are no words of their own."""
 COMPOUND_SCORE = 0.3
 """`compound-split` scores below this are not trusted as a split."""
 TYPO_CUTOFF = 0.82
@@ -128,7 +130,9 @@ def _compound_parts(word: str) -> Tuple[str, ...]:
     if len(word) < MIN_COMPOUND or "-" in word or not word.isalpha():
         return ()
     score, head, tail = char_split.split_compound(word.capitalize())[0]
-    if score < COMPOUND_SCORE or len(head) < 3 or len(tail) < 3:
+    if score < COMPOUND_SCORE or len(head) < MIN_PART or len(tail) < MIN_PART:
+        return ()
+    if head.lower() in STOPWORDS or tail.lower() in STOPWORDS:
         return ()
     return (head.lower(), tail.lower()) + _compound_parts(tail.lower())
 
@@ -286,7 +290,7 @@ class SourceIndex:
         total = sum(weight.values()) or 1.0
         best = 0.0
         for text in texts:
-            tokens = set(stems(text, expand=False))
+            tokens = set(stems(text, expand=False)) | set(typed_tokens(text, question=False))
             best = max(best, sum(weight[t] for t in query if t in tokens) / total)
         return best
 

@@ -133,7 +133,8 @@ def elsewhere(text: str) -> Optional[str]:
 
 REFERRAL = re.compile(
     r"\b(aufenthalt\w*|duldung|geduldet|abschiebung|abgeschoben|ausreise\w*|asylantrag|"
-    r"asylverfahren|anhörung|bescheid|widerspruch|klage|frist\w*|familiennachzug|"
+    r"asylverfahren|anhörung|(?:mein\w*|ein\w*|de[nmr]|vom|negativ\w*) bescheid\w*|"
+    r"widerspruch|klage|frist\w*|familiennachzug|"
     r"nachzug|nachholen|einbürgerung|eingebürgert|staatsbürgerschaft|staatsangehörigkeit|"
     r"visum|ausländerbehörde|niederlassungserlaubnis|arbeitserlaubnis|"
     r"beschäftigungserlaubnis|dublin|anwalt|anwältin|aktenzeichen)\b",
@@ -143,7 +144,7 @@ REFERRAL = re.compile(
 REFERRAL_INTENT = "individual_advice"
 
 DETAILS = re.compile(
-    r"\b(kostet|kosten|gebühr\w*|preis|anmeld\w*|melde ich mich|telefon\w*|nummer|"
+    r"\b(kostet|gebühr\w*|anmeld\w*|melde ich mich|telefon\w*|nummer|"
     r"anrufen|adresse|öffnungszeit\w*|e-?mail|link|webseite|internetseite|website|"
     r"formular\w*|herunterladen|wie heißt)\b",
     re.IGNORECASE,
@@ -164,8 +165,11 @@ class ScopeGuard(GraphComponent):
         return {
             # Intents that are questions about the sources' facts.
             "question_intents": ["faq", "nlu_fallback", "out_of_scope"],
-            # Intents an emergency or a referral word never overrides.
-            "keep_intents": ["choose_language", "emergency"],
+            # Intents an emergency never overrides.
+            "keep_intents": ["choose_language"],
+            # Intents a referral word (residence, asylum, deadlines) turns into a
+            # referral: questions, and "nein"/"falsch" ("mein Bescheid ist falsch").
+            "referral_intents": ["faq", "nlu_fallback", "out_of_scope", "deny"],
         }
 
     def __init__(self, config: Dict[str, Any]) -> None:
@@ -214,12 +218,13 @@ class ScopeGuard(GraphComponent):
         if EMERGENCY.search(text) and intent not in self.component_config["keep_intents"]:
             self.set_emergency(message)
             return
-        if REFERRAL.search(text) and intent not in self.component_config["keep_intents"]:
+        if REFERRAL.search(text) and intent in self.component_config["referral_intents"]:
             self.set_intent(message, REFERRAL_INTENT)
             return
         if intent not in self.component_config["question_intents"]:
             return
-        if DETAILS.search(text) and not self.fully_covered(message):
+        if (DETAILS.search(text) and intent != "out_of_scope"
+                and not self.fully_covered(message)):
             self.set_intent(message, DETAILS_INTENT)
             return
         entities = list(message.get(ENTITIES) or [])

@@ -13,8 +13,6 @@ selected FAQ topic's own evidence covers the question, and its decision:
   topic says who the person is): answer with the quote;
 - `both`: a sentence outside the topic's evidence covers the question as well as
   the topic: answer with the topic, then the quote;
-- `decline`: the selected topic's words cover too little of the question and no
-  sentence fits: the message becomes `nlu_fallback`;
 - `none`: leave the message as it is.
 
 A quote decision adds the entity `quote` (value: the sentence ids, e.g. "003:5 003:6"),
@@ -41,7 +39,6 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -106,9 +103,6 @@ class SourceRetriever(GraphComponent):
             # at least this much, and more than the topic, is quoted after the
             # topic's answer ("both"), when the topic may answer another aspect.
             "both_min_coverage": 0.5,
-            # Selected FAQ topics whose title, answer and evidence cover less of the
-            # question than this are not answered (the topic does not fit).
-            "topic_min_coverage": 0.1,
             # A second sentence of the same document is added when it scores at least
             # this share of the best one.
             "second_sentence_ratio": 0.8,
@@ -217,10 +211,7 @@ class SourceRetriever(GraphComponent):
             },
             add_to_output=True,
         )
-        if decision == "decline":
-            message.set(INTENT, {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0},
-                        add_to_output=True)
-        elif decision != "none":
+        if decision != "none":
             ids = " ".join(h.sentence.id for h in self.quoted(hits))
             entities = list(message.get(ENTITIES) or [])
             name = ALSO_QUOTE_ENTITY if decision == "both" else QUOTE_ENTITY
@@ -259,7 +250,7 @@ class SourceRetriever(GraphComponent):
         topic_coverage: float,
         ranked_evidence: List[str],
     ) -> str:
-        """Returns `fallback`, `aspect`, `decline` or `none` (see the module docstring).
+        """Returns `fallback`, `aspect`, `both` or `none` (see the module docstring).
 
         Args:
             intent: The intent the classifiers chose.
@@ -287,11 +278,6 @@ class SourceRetriever(GraphComponent):
                     and best.coverage >= config["both_min_coverage"]
                     and best.coverage > topic_coverage):
                 return "both"
-        if topic_coverage < config["topic_min_coverage"]:
-            # The topic does not fit the question: a fitting sentence, or nothing.
-            fits = best is not None and best.coverage - topic_coverage >= config[
-                "aspect_min_margin"] and self.confident(best)
-            return "aspect" if fits else "decline"
         return "none"
 
     def confident(self, hit: Hit, min_score: Optional[float] = None) -> bool:
