@@ -3,16 +3,16 @@
 Runs after the intent classifier, the response selector and the fallback classifiers.
 For questions (`faq`, `nlu_fallback`), it searches the content sentences of the
 sources (bot.knowledge.retrieval) and adds `source_retrieval` to the parse data: the
-best hits (sentence id, document, BM25 score, coverage of the question), how well the
-selected FAQ topic's own evidence covers the question, and its decision:
+best hits (sentence id, document, BM25 score, coverage of the question), how much of
+the question the selected FAQ topic's title, answer and evidence cover, and its decision:
 
 - `fallback`: the selector was unsure (`nlu_fallback`) and the best sentence covers the
   question well and scores high: answer with the quote instead of guessing;
 - `aspect`: a FAQ topic was selected, but a sentence outside its evidence covers the
-  question clearly better than the topic's evidence (asked what a person *said*, the
-  topic says who the person is): answer with the quote;
-- `both`: a sentence outside the topic's evidence covers the question as well as
-  the topic: answer with the topic, then the quote;
+  question clearly better than the topic (asked what a person *said*, the topic says
+  who the person is): answer with the quote;
+- `both`: a sentence outside the topic's evidence covers the question somewhat better
+  than the topic: answer with the topic, then the quote;
 - `none`: leave the message as it is.
 
 A quote decision adds the entity `quote` (value: the sentence ids, e.g. "003:5 003:6"),
@@ -86,19 +86,19 @@ class SourceRetriever(GraphComponent):
             "intents": ["faq", "nlu_fallback"],
             # Unsure messages: quote when the best sentence reaches both thresholds.
             "fallback_min_score": 3.0,
-            "fallback_min_coverage": 0.7,
+            "fallback_min_coverage": 0.6,
             # A sentence holding every word of the question (a name alone: "wer ist
             # Franz Biebl") needs a lower score; short questions score low.
             "fallback_full_coverage": 0.95,
             "fallback_full_coverage_min_score": 2.0,
             # Selected FAQ topics: quote a sentence outside the topic's evidence when it
-            # covers this much of the question and this much more than the evidence.
-            "aspect_min_coverage": 0.7,
-            "aspect_min_margin": 0.3,
+            # covers this much of the question and this much more than the topic.
+            "aspect_min_coverage": 0.6,
+            "aspect_min_margin": 0.25,
             "aspect_min_score": 3.0,
             # Unsure messages: also quote when the best sentence covers this much and
             # is evidence of a topic the selector ranked among its first three.
-            "agreement_min_coverage": 0.5,
+            "agreement_min_coverage": 0.45,
             # Selected FAQ topics: a sentence outside the topic's evidence that covers
             # at least this much, and more than the topic, is quoted after the
             # topic's answer ("both"), when the topic may answer another aspect.
