@@ -6,7 +6,10 @@
 - peak memory of the running Rasa server,
 - language detection: accuracy and latency against plain langdetect (bench_language.py),
 - translation latency per turn with the fixture packs, cold and cached,
-- end-to-end reply latency, German against translated (English, Arabic via pivot).
+- end-to-end reply latency, German against translated (English, Arabic via pivot),
+- the held-out knowledge set (tests/heldout/): share answered with the right fact and
+  its source, share of unanswerable questions declined or referred, invented figures,
+  reply latency per answer path (curated, quote, other), and the retrieval's own cost.
 
 Numbers are printed, never asserted. Set BENCH_SKIP_TRAINING=1 to skip the cold training.
 """
@@ -100,6 +103,35 @@ def rest_latency() -> None:
 
 
 
+def knowledge() -> None:
+    """Runs the held-out knowledge evaluation (own stack) and times the retrieval alone."""
+    output = subprocess.run(
+        [str(BIN / "python"), "tools/evaluate_knowledge.py"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+    ).stdout
+    for line in output.splitlines():
+        if line.startswith(("Held-out knowledge", "answered with", "unanswerable",
+                            "invented", "reply latency,")):
+            print(line)
+    script = (
+        "import time, json\n"
+        "from bot.knowledge.retrieval import default_index\n"
+        "from tools.evaluate_knowledge import load_questions\n"
+        "index = default_index(); questions = [q.text for q in load_questions()]\n"
+        "index.search('warm up'); times = []\n"
+        "for question in questions * 5:\n"
+        "    s = time.perf_counter(); index.search(question)\n"
+        "    times.append((time.perf_counter() - s) * 1000)\n"
+        "times.sort(); print(json.dumps([len(index.sentences), sum(times) / len(times),\n"
+        "    times[int(len(times) * 0.95)]]))\n"
+    )
+    result = subprocess.run([str(BIN / "python"), "-c", script], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, check=True)
+    sentences, mean, p95 = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"Retrieval over {sentences} content sentences: mean {mean:.2f} ms, "
+          f"p95 {p95:.2f} ms per question")
+
+
 def translation_latency() -> None:
     """Times one reply translation (de→en, de→ar) cold, then cached, in a fresh process."""
     script = (
@@ -153,5 +185,6 @@ if __name__ == "__main__":
     language_detection()
     translation_latency()
     rest_latency()
+    knowledge()
     if os.environ.get("BENCH_SKIP_TRAINING") != "1":
         cold_training()

@@ -27,6 +27,7 @@ from bot.knowledge.curated import FAQ_RESPONSE_PREFIX
 from bot.language.names import configured_languages, language_name
 from bot.language.reply import reply_language
 from bot.rendering.citations import citation_label, citation_line
+from bot.rendering.quotes import QUOTE_RESPONSE, QUOTE_SLOT, fill_quote
 from bot.translation.translator import TranslationUnavailable, Translator, default_translator
 
 MISSING_LANGUAGE_NOTE = (
@@ -116,9 +117,16 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         Returns:
             The message to send, or None for an unknown response.
         """
+        if utter_action == QUOTE_RESPONSE:
+            kwargs.setdefault(QUOTE_SLOT, "")
         message = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if message is None:
             return None
+        if utter_action == QUOTE_RESPONSE:
+            # A verbatim quote from the sources (bot/rendering/quotes.py).
+            message = fill_quote(message, tracker.latest_message.entities) or await (
+                super().generate("utter_fallback", tracker, output_channel)
+            )
         language = reply_language(tracker)
         return await asyncio.get_running_loop().run_in_executor(
             None, self.render, message, kwargs.get("topics") or [], language

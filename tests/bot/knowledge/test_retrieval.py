@@ -1,0 +1,108 @@
+"""Retrieval over the content sentences, and a new document answerable without training."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from pathlib import Path
+from unittest import mock
+
+import yaml
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.knowledge.catalogue import load_catalogue
+from bot.knowledge.retrieval import SourceIndex, default_index, stems
+from bot.knowledge.sentences import all_sentences
+from bot.nlu.source_retriever import SourceRetriever
+from bot.paths import SEEDS_DIR
+from bot.rendering.quotes import fill_quote
+
+NEW_DOCUMENT = (
+    "Cookie-Hinweis: Diese Seite nutzt Cookies.\n\n"
+    "Sprachcafé im Rathaus Musterstadt\n\n"
+    "Seit März 2023 lädt die Stadt Musterstadt jeden Dienstag zum Sprachcafé in die "
+    "Stadtbibliothek ein. Ehrenamtliche Lotsinnen üben dort mit Neuzugewanderten "
+    "Alltagsdeutsch. Die Teilnahme ist ohne Anmeldung möglich.\n\n"
+    "Weitere Meldungen: Stadtfest abgesagt\n"
+)
+
+
+def test_compounds_and_missing_umlauts_find_the_same_stems() -> None:
+    assert set(stems("Beratungsgespräche")) >= set(stems("Beratung Gespräche"))
+    assert stems("fluechtlinge") == stems("flüchtlinge")
+
+
+def test_the_best_sentence_answers_a_plain_question() -> None:
+    hit = default_index().search("wie viele anträge wurden in der ersten förderrunde bewilligt")[0]
+    assert "161 Anträgen" in hit.sentence.text
+    assert hit.coverage > 0.9
+
+
+def test_a_typo_finds_the_word_of_the_sources() -> None:
+    hit = default_index().search("regionalkordinatoren vom bundesamt")[0]
+    assert "Regionalkoordinatoren" in hit.sentence.text
+
+
+def test_words_the_sources_never_use_cover_little_of_a_question() -> None:
+    hits = default_index().search("wie wird das wetter am wochenende in karlsruhe")
+    assert not hits or hits[0].coverage < 0.3
+
+
+def test_a_new_document_is_answerable_without_nlu_data_or_training(tmp_path: Path) -> None:
+    """A sixth document (its .txt and catalogue entry) joins the five: no NLU data, no training."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    (seeds / "900_sprachcafe.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
+    catalogue_file = seeds / "sources.yml"
+    entries = yaml.safe_load(catalogue_file.read_text(encoding="utf-8"))["sources"]
+    entry = {
+        "file": "900_sprachcafe.txt",
+        "sha256": hashlib.sha256(NEW_DOCUMENT.encode()).hexdigest(),
+        "content_lines": [[3, 5]],
+        "title": "Sprachcafé im Rathaus Musterstadt",
+        "publisher": "Stadt Musterstadt",
+        "date": None,
+        "as_of": 2023,
+        "url": None,
+    }
+    entries["900"] = entry
+    catalogue_file.write_text(yaml.safe_dump({"sources": entries}, allow_unicode=True))
+    catalogue = load_catalogue.__wrapped__(catalogue_file)
+    index = SourceIndex.from_catalogue(catalogue, seeds)
+    new = [s for s in index.sentences if s.doc_id == "900"]
+    assert len(new) == 3
+    assert all("Cookie" not in s.text and "Stadtfest" not in s.text for s in new)
+
+    # The real decision component, on a message the classifiers could not place.
+    retriever = SourceRetriever(SourceRetriever.get_default_config(), index=index)
+    message = Message(data={"text": "wann ist das sprachcafé in musterstadt",
+                            "intent": {"name": "nlu_fallback", "confidence": 0.3}})
+    retriever.process_message(message)
+    quote = next(e for e in message.get("entities") if e["entity"] == "quote")
+    assert quote["value"].split()[0] == "900:0"
+
+    with mock.patch("bot.rendering.quotes.default_index", return_value=index), \
+            mock.patch("bot.rendering.quotes.load_catalogue", return_value=catalogue):
+        message = fill_quote({"text": ""}, [{"entity": "quote", "value": "900:2"}])
+    # No `according_to` in the entry: the title introduces the quote, with the as-of year.
+    assert message["text"] == (
+        "Laut „Sprachcafé im Rathaus Musterstadt“ (Stand 2023): "
+        "„Die Teilnahme ist ohne Anmeldung möglich.“"
+    )
+    assert message["metadata"]["sources"] == ["900"]
+
+
+def test_retrieval_over_all_sentences_takes_about_a_millisecond() -> None:
+    index = default_index()
+    index.search("warm up")
+    questions = ["wer ist franz biebl", "wie viel geld investiert das land",
+                 "was sagte lucha über doppelstrukturen", "seit wann gibt es die mbe per chat"]
+    started = time.perf_counter()
+    for _ in range(25):
+        for question in questions:
+            index.search(question)
+    per_question = (time.perf_counter() - started) / 100
+    # A generous bound against accidental slowness; the figure itself is in `make bench`.
+    assert per_question < 0.02, per_question
+    assert len(index.sentences) == len(all_sentences(load_catalogue().values()))
