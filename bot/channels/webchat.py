@@ -72,6 +72,7 @@ from bot.channels.input import (
 )
 from bot.channels.notes import render_note, stored_conversation_language
 from bot.channels.webpage import DEFAULT_WEB_DIR, WebPage, redirect_browsers_to
+from bot.translation.prepare import prepare_message_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -452,7 +453,8 @@ class WebChatInput(SocketIOInput):
                 before = output.sent
                 await on_new_message(
                     UserMessage(
-                        text, output, sender_id, input_channel=self.name(), metadata=metadata
+                        text, output, sender_id, input_channel=self.name(),
+                        metadata=await prepare_message_metadata(text, metadata),
                     )
                 )
                 if output.sent == before:

@@ -7,7 +7,8 @@ it with the evidence that short messages do carry:
 
 1. Words that say nothing about the language ("ok", "Hallo", emoji, digits,
    URLs, punctuation) are dropped; if nothing is left, the conversation keeps
-   its current language.
+   its current language, and a conversation without one takes the language of
+   a greeting ("Hello" English, "Hallo" German, "Merhaba" Turkish).
 2. The writing system narrows the candidates (Arabic script: ar or fa,
    Cyrillic: uk or ru, ...).
 3. Words are counted for the languages they belong to: by a small table of
@@ -174,6 +175,22 @@ _NEUTRAL_WORDS = frozenset(
     hahaha hehe hmm hm mhm ah oh aha cool super ок окей оке اوکی اوكي أوكي""".split()
 )
 
+# Greetings. "Hello" and "Hallo" say nothing in a conversation under way (anyone may
+# write them), but as a conversation's first message they are the best evidence there
+# is: a greeting alone sets the language when nothing is known yet.
+_GREETINGS = {
+    "hello": "en", "helo": "en", "hallo": "de",
+    "merhaba": "tr", "merhabalar": "tr", "selam": "tr", "selamlar": "tr",
+    "salam": "fa", "salaam": "fa", "bonjour": "fr", "bonsoir": "fr", "salut": "fr",
+    "привет": "ru", "здравствуйте": "ru", "привіт": "uk", "вітаю": "uk",
+    "مرحبا": "ar", "أهلا": "ar", "اهلا": "ar", "سلام": "fa", "درود": "fa",
+}
+_GREETING_WORDS = frozenset(_GREETINGS) | {
+    "hi", "hey", "guten", "tag", "morgen", "abend", "good", "morning", "evening",
+    "günaydın", "gunaydin", "bonne", "journée", "добрый", "день", "доброго", "дня",
+    "السلام", "عليكم", "صباح", "الخير", "مساء", "وقت", "بخیر",
+}
+
 # Weights, counted in common words. langdetect is overconfident and often wrong
 # on a word or two, so its probability weighs 0.2 per word of the message: the
 # conversation's language outweighs it on one word, not on a sentence, and a
@@ -214,9 +231,10 @@ def detect_language(
     """
     langs = _normalize_candidates(candidates)
     previous = previous.strip().lower() if previous else None
-    words = [w for w in _words(text) if w not in _NEUTRAL_WORDS and w not in neutral]
+    all_words = _words(text)
+    words = [w for w in all_words if w not in _NEUTRAL_WORDS and w not in neutral]
     if not words:
-        return previous or UNDETERMINED
+        return previous or _greeting_language(all_words, langs) or UNDETERMINED
 
     plausible = _by_script(words, langs)
     if len(plausible) <= 1:
@@ -233,6 +251,22 @@ def detect_language(
     weight = _LANGDETECT_WEIGHT * len(words)
     probabilities = _langdetect(" ".join(words), plausible)
     return max(plausible, key=lambda lang: scores[lang] + weight * probabilities[lang])
+
+
+def is_greeting_only(text: str) -> bool:
+    """Whether a message is nothing but a greeting ("Hello", "Merhaba", "Guten Tag!")."""
+    words = _words(text)
+    return any(w in _GREETING_WORDS for w in words) and all(
+        w in _GREETING_WORDS or w in _NEUTRAL_WORDS for w in words
+    )
+
+
+def _greeting_language(words: list[str], langs: list[str]) -> str | None:
+    """Return the language of a message's greeting, e.g. "en" for "Hello!", if a candidate."""
+    found = {_GREETINGS[w] for w in words if w in _GREETINGS}
+    if len(found) == 1 and next(iter(found)) in langs:
+        return found.pop()
+    return None
 
 
 def is_common_word(word: str) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.language.detect import detect_language
+from bot.language.detect import detect_language, is_greeting_only
 from bot.language.names import UNDETERMINED, configured_languages, language_name
 
 SUPPORTED_LANGUAGES = tuple(configured_languages())
@@ -110,10 +110,27 @@ def test_ambiguous_message_keeps_previous_language(text: str, previous: str) -> 
 
 
 @pytest.mark.parametrize(
-    "text", ["ok", "Hallo", "Hi", "👍", "🙏🏽", "❤️", "", "42", "https://example.org/termin?id=3"]
+    "text", ["ok", "Hi", "hey", "👍", "🙏🏽", "❤️", "", "42", "https://example.org/termin?id=3"]
 )
 def test_ambiguous_message_without_previous_is_undetermined(text: str) -> None:
     assert detect_language(text) == UNDETERMINED
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Hello", "en"), ("Hello!", "en"), ("Hallo", "de"), ("Merhaba", "tr"), ("Salam", "fa"),
+     ("Bonjour", "fr"), ("Привіт", "uk"), ("Привет!", "ru"), ("مرحبا", "ar"), ("سلام", "fa")],
+)
+def test_a_greeting_alone_tells_the_language_of_a_new_conversation(text, expected) -> None:
+    assert detect_language(text) == expected
+    assert is_greeting_only(text)
+
+
+def test_a_greeting_does_not_switch_a_conversation_under_way() -> None:
+    assert detect_language("Hello", previous="ar") == "ar"
+    assert detect_language("Hallo!", previous="fa") == "fa"
+    assert not is_greeting_only("Hello, where can I learn German?")
+    assert not is_greeting_only("ok")
 
 
 def test_a_german_bot_does_not_switch_to_english_on_ok_or_hallo() -> None:
