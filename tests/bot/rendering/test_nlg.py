@@ -105,11 +105,25 @@ async def test_reply_in_arabic_goes_through_the_english_pivot(fixture_packs) -> 
     assert "Baden-Württemberg" in message["text"]
 
 
-async def test_language_without_pack_gets_german_with_an_english_note(fixture_packs) -> None:
+async def test_language_without_pack_gets_german_after_a_note_in_that_language(
+    fixture_packs,
+) -> None:
     message = await nlg().generate("utter_thank", tracker_in(detected="tr"), "rest")
-    assert message["text"].startswith("Gern geschehen!")
-    assert "your language is not installed" in message["text"]
+    note, german = message["text"].split("\n\n")
+    assert note.startswith("Üzgünüm, burada sizin dilinize çeviri yapamıyorum")
+    assert "İngilizce de yazabilirsiniz." in note  # the fixture packs translate English
+    assert "Migrationsberatung für Erwachsene (MBE" in note
+    assert german.startswith("Gern geschehen!")
     assert message["language"] == "de"
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads == ['/choose_language{"language":"de"}', '/choose_language{"language":"en"}']
+
+
+async def test_a_response_marked_note_only_becomes_the_note(fixture_packs) -> None:
+    message = await nlg().generate("utter_language_chosen", tracker_in("fa"), "rest")
+    assert message["text"].startswith("متأسفم، اینجا نمی‌توانم به زبان شما ترجمه کنم")
+    assert "Ich antworte" not in message["text"]
+    assert message["language"] == "fa"
 
 
 def test_explicit_choice_wins_over_detection() -> None:
@@ -141,9 +155,11 @@ async def test_failing_model_gives_german_with_note() -> None:
     generator = nlg()
     generator.translator = Broken()
     message = await generator.generate("utter_greet", tracker_in("en"), "rest")
-    assert message["text"].startswith("Hallo!")
+    note, german = message["text"].split("\n\n")
+    assert note.startswith("Sorry, I cannot translate into your language here")
+    assert "write in English" not in note  # English is what failed
+    assert german.startswith("Hallo!")
     assert message["language"] == "de"
-    assert "not installed" in message["text"]
 
 
 def test_a_chosen_language_that_is_not_configured_is_ignored() -> None:
