@@ -167,3 +167,21 @@ def test_a_chosen_language_that_is_not_configured_is_ignored() -> None:
 
     assert reply_language(tracker_in(language="xx", detected="en")) == "en"
     assert reply_language(tracker_in(language="xx")) == "de"
+
+
+def test_a_greeting_sets_a_new_conversation_language_but_does_not_switch_one() -> None:
+    from rasa.shared.core.events import UserUttered
+
+    from bot.language.reply import reply_language
+
+    def said(*messages):
+        events = [
+            UserUttered(text, {"name": "greet"}, [], {"language": language, **extra})
+            for text, language, extra in messages
+        ]
+        return DialogueStateTracker.from_events("user", events)
+
+    hello = ("Hello", "en", {"greeting_only": True})
+    assert reply_language(said(hello)) == "en"
+    assert reply_language(said(("مرحبا، أين أجد دورة لغة؟", "ar", {}), hello)) == "ar"
+    assert reply_language(said(hello, ("Wo finde ich einen Kurs?", "de", {}))) == "de"
