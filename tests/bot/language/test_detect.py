@@ -248,3 +248,30 @@ def test_held_out_short_messages_accuracy() -> None:
     misses = [(lang, text, got) for lang, text in rows if (got := detect_language(text)) != lang]
     accuracy = 1 - len(misses) / len(rows)
     assert accuracy >= 0.99, f"accuracy {accuracy:.3f}, misses: {misses}"
+
+
+def test_harder_dev_set_accuracy() -> None:
+    """Code-switching, Arabic and Persian in Latin letters, Turkish without diacritics..."""
+    rows = load_messages(DATA / "language_hard_dev.tsv")
+    misses = [(lang, text, got) for lang, text in rows if (got := detect_language(text)) != lang]
+    assert 1 - len(misses) / len(rows) >= 0.99, misses
+
+
+def test_held_out_harder_messages_accuracy() -> None:
+    """Quality gate on harder held-out messages the detector was not tuned on."""
+    rows = load_messages(DATA / "language_hard.tsv")
+    assert len(rows) >= 100, "the held-out set tests/data/language_hard.tsv is missing"
+    misses = [(lang, text, got) for lang, text in rows if (got := detect_language(text)) != lang]
+    accuracy = 1 - len(misses) / len(rows)
+    assert accuracy >= 0.98, f"accuracy {accuracy:.3f}, misses: {misses}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ana bidi sa3ade", "ar"), ("3andi so2al", "ar"), ("la2ji2in", "ar"),
+     ("man nemifahmam", "fa"), ("salam khubi?", "fa"), ("tesekkur ederim", "tr"),
+     ("hasta miyim", "tr"), ("Where is the Integrationskurs?", "en"),
+     ("Ich brauche help", "de")],
+)
+def test_latin_letters_arabizi_finglish_and_code_switching(text, expected) -> None:
+    assert detect_language(text) == expected
