@@ -6,7 +6,9 @@
 - peak memory of the running Rasa server,
 - language detection: accuracy and latency against plain langdetect (bench_language.py),
 - translation latency per turn with the fixture packs, cold and cached,
-- end-to-end reply latency, German against translated (English, Arabic via pivot).
+- end-to-end reply latency, German against translated (English, Arabic via pivot),
+- realistic translation cost and memory with size-realistic packs for every configured
+  language (bench_translation.py).
 
 Numbers are printed, never asserted. Set BENCH_SKIP_TRAINING=1 to skip the cold training.
 """
@@ -136,6 +138,12 @@ def translation_latency() -> None:
               f"cached {times[target + ' cached']:.3f} ms")
 
 
+def realistic_translation() -> None:
+    """Runs the realistic translation benchmark (size-realistic packs, all languages)."""
+    subprocess.run([str(BIN / "python"), "tools/bench_translation.py"], cwd=PROJECT_ROOT,
+                   check=True)
+
+
 def language_detection() -> None:
     """Runs the language-detection benchmark (ours against plain langdetect)."""
     subprocess.run([str(BIN / "python"), "tools/bench_language.py"], cwd=PROJECT_ROOT,
@@ -162,5 +170,6 @@ if __name__ == "__main__":
     language_detection()
     translation_latency()
     rest_latency()
+    realistic_translation()
     if os.environ.get("BENCH_SKIP_TRAINING") != "1":
         cold_training()

@@ -301,6 +301,15 @@ def detect_language(
     return max(plausible, key=lambda lang: scores[lang] + weight * probabilities[lang])
 
 
+def has_word_evidence(text: str, language: str) -> bool:
+    """Whether a word of the message belongs to the language by the table or its letters.
+
+    Without such a word a message's language rests on character statistics alone
+    ("dnake", "förderrahmen 2 mio"), which short messages do not carry reliably.
+    """
+    return any(language in _languages_of(word) for word in _words(text))
+
+
 def is_greeting_only(text: str) -> bool:
     """Whether a message is nothing but a greeting ("Hello", "Merhaba", "Guten Tag!")."""
     words = _words(text)

@@ -107,9 +107,9 @@ class LanguageIntentGuard(GraphComponent):
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if message.get(TRANSLATION_MISSING):
             if self.is_short_language_request(message):
-                set_intent(message, CHOOSE_LANGUAGE, 1.0)
+                set_intent(message, CHOOSE_LANGUAGE)
             else:
-                set_intent(message, UNTRANSLATED, 1.0)
+                set_intent(message, UNTRANSLATED)
                 message.set(ENTITIES, [], add_to_output=True)
         elif name == UNTRANSLATED:
             demote(message, UNTRANSLATED)
@@ -137,25 +137,32 @@ def about_learning(message: Message) -> bool:
     return any(_LEARNING.search(text) for text in texts)
 
 
-def set_intent(message: Message, name: str, confidence: float) -> None:
-    """Sets a message's intent, first in its ranking."""
-    ranking = [
-        entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != name
-    ]
-    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+def set_intent(message: Message, name: str) -> None:
+    """Sets a message's intent for sure: the classifier's ranking meant nothing."""
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
 
 
 def demote(message: Message, name: str) -> None:
     """Replaces a wrong intent by the next one of the ranking (or nlu_fallback).
 
-    Language entities go with it. The FallbackClassifier after this component
+    The remaining intents' confidences are scaled up to what they would be without the
+    removed ones; language entities go too. The FallbackClassifier after this component
     decides whether the next intent is sure enough.
     """
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    removed = sum(
+        entry[PREDICTED_CONFIDENCE_KEY]
+        for entry in ranking
+        if entry.get("name") in (name, UNTRANSLATED, CHOOSE_LANGUAGE)
+    )
+    # What the classifier would have said without these intents: the others share
+    # their probability in proportion.
+    scale = 1.0 / (1.0 - removed) if removed < 1.0 else 1.0
     ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
+        {**entry, PREDICTED_CONFIDENCE_KEY: min(1.0, entry[PREDICTED_CONFIDENCE_KEY] * scale)}
+        for entry in ranking
         if entry.get("name") not in (name, UNTRANSLATED, CHOOSE_LANGUAGE)
     ]
     best = ranking[0] if ranking else {"name": NLU_FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}

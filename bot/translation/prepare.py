@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 from bot import settings
-from bot.language.detect import detect_language, is_greeting_only
+from bot.language.detect import detect_language, has_word_evidence, is_greeting_only
 from bot.language.names import UNDETERMINED, configured_languages
 from bot.translation.translator import TranslationUnavailable, Translator, default_translator
 
@@ -71,7 +71,9 @@ def prepare(
     """Detects a message's language and translates it into the bot language.
 
     Never translated: messages starting with `/` (payloads), German text, and texts
-    whose language has no installed pack (then `missing` names the language).
+    whose language has no installed pack: then `missing` names the language, or, when
+    no word of the message shows that language (only letter statistics do: "dnake"),
+    the language is undetermined and the German NLU gets the text as it is.
 
     Args:
         text: The user's message.
@@ -96,6 +98,9 @@ def prepare(
     try:
         translated = translator.translate(text, language, bot_language)
     except TranslationUnavailable:
+        if not has_word_evidence(text, language):
+            # Unsure ("dnake" is no Turkish): the German NLU may still understand it.
+            return PreparedMessage(text, UNDETERMINED, text)
         return PreparedMessage(text, language, text, missing=language, greeting_only=greeting)
     return PreparedMessage(text, language, translated, greeting_only=greeting)
 

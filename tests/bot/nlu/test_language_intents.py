@@ -84,11 +84,12 @@ def test_a_translated_question_about_learning_a_language_is_no_request() -> None
     message = guarded(
         "Wo kann ich Deutsch lernen?",
         "choose_language",
-        ranking=(("faq", 0.6), ("greet", 0.01)),
+        ranking=(("faq", 0.07), ("greet", 0.01)),
         language=("Deutsch", "de"),
         original="where can I learn German?",
     )
-    assert message.get("intent") == {"name": "faq", "confidence": 0.6}
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("intent")["confidence"] == pytest.approx(0.7)  # as if 0.9 were not there
     assert message.get("entities") == []
 
 
@@ -104,5 +105,6 @@ def test_an_explicit_request_stays_a_request(text, word) -> None:
 
 
 def test_untranslated_for_a_translated_message_gives_way_to_the_next_intent() -> None:
-    message = guarded("Ich brauche help", "untranslated", ranking=(("human_handoff", 0.3),))
-    assert message.get("intent") == {"name": "human_handoff", "confidence": 0.3}
+    message = guarded("Ich brauche help", "untranslated", ranking=(("human_handoff", 0.08),))
+    assert message.get("intent")["name"] == "human_handoff"
+    assert message.get("intent")["confidence"] == pytest.approx(0.8)
