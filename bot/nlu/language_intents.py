@@ -13,7 +13,8 @@ Runs after the intent classifiers and before the FallbackClassifier:
   is not about learning or courses: "Wo kann ich Deutsch lernen?" or "where can I learn
   German?" name a language without asking to switch; the next intent takes its place.
 
-Where the intent changes, the language entities go too, so that no slot is set.
+Language names in a message whose intent is not `choose_language` are dropped: they
+were named, not asked for.
 """
 
 from __future__ import annotations
@@ -110,11 +111,12 @@ class LanguageIntentGuard(GraphComponent):
                 set_intent(message, CHOOSE_LANGUAGE)
             else:
                 set_intent(message, UNTRANSLATED)
-                message.set(ENTITIES, [], add_to_output=True)
         elif name == UNTRANSLATED:
             demote(message, UNTRANSLATED)
         elif name == CHOOSE_LANGUAGE and about_learning(message):
             demote(message, CHOOSE_LANGUAGE)
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != CHOOSE_LANGUAGE:
+            drop_language_entities(message)
 
     def is_short_language_request(self, message: Message) -> bool:
         """Whether an untranslated message names a language with hardly another word."""
@@ -148,7 +150,7 @@ def demote(message: Message, name: str) -> None:
     """Replaces a wrong intent by the next one of the ranking (or nlu_fallback).
 
     The remaining intents' confidences are scaled up to what they would be without the
-    removed ones; language entities go too. The FallbackClassifier after this component
+    removed ones. The FallbackClassifier after this component
     decides whether the next intent is sure enough.
     """
     ranking = message.get(INTENT_RANKING_KEY) or []
@@ -172,9 +174,11 @@ def demote(message: Message, name: str) -> None:
         add_to_output=True,
     )
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-    entities = [
-        entity
-        for entity in message.get(ENTITIES) or []
-        if entity.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_ENTITY
-    ]
-    message.set(ENTITIES, entities, add_to_output=True)
+
+
+def drop_language_entities(message: Message) -> None:
+    """Removes the language names found in a message that asks for no language."""
+    entities = message.get(ENTITIES) or []
+    kept = [entity for entity in entities if entity.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_ENTITY]
+    if len(kept) != len(entities):
+        message.set(ENTITIES, kept, add_to_output=True)

@@ -108,3 +108,8 @@ def test_untranslated_for_a_translated_message_gives_way_to_the_next_intent() ->
     message = guarded("Ich brauche help", "untranslated", ranking=(("human_handoff", 0.08),))
     assert message.get("intent")["name"] == "human_handoff"
     assert message.get("intent")["confidence"] == pytest.approx(0.8)
+
+
+def test_a_language_named_in_another_intent_is_no_entity() -> None:
+    message = guarded("Wo kann ich Deutsch lernen?", "faq", language=("Deutsch", "de"))
+    assert message.get("intent")["name"] == "faq" and message.get("entities") == []
