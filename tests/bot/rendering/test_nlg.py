@@ -185,3 +185,30 @@ def test_a_greeting_sets_a_new_conversation_language_but_does_not_switch_one() -
     assert reply_language(said(hello)) == "en"
     assert reply_language(said(("مرحبا، أين أجد دورة لغة؟", "ar", {}), hello)) == "ar"
     assert reply_language(said(hello, ("Wo finde ich einen Kurs?", "de", {}))) == "de"
+
+
+def test_every_configured_language_has_a_written_note() -> None:
+    from bot.language.names import configured_languages
+    from bot.rendering.reply_translation import NOTE_PARTS, written_notes
+
+    notes = written_notes()
+    for language in configured_languages()[1:]:
+        assert set(NOTE_PARTS) <= set(notes[language]), language
+        assert "Migrationsberatung für Erwachsene (MBE" in notes[language]["counselling"]
+        assert "Integrationsmanagement" in notes[language]["counselling"]
+
+
+async def test_no_placeholder_reaches_a_user_on_text_the_packs_never_saw(fixture_packs) -> None:
+    from rasa.shared.core.domain import Domain
+
+    responses = {
+        "utter_unseen": [{
+            "text": "Wo kann ich die MBE und WebGis in Baden-Württemberg finden?",
+            "buttons": [{"title": "Wo kann ich MBE oder WebGis erreichen?", "payload": "/help"}],
+        }]
+    }
+    generator = GuidanceNLG(domain=Domain.from_dict({"responses": responses}))
+    for language in ("en", "ar"):
+        message = await generator.generate("utter_unseen", tracker_in(language), "rest")
+        shown = message["text"] + " ".join(b["title"] for b in message["buttons"])
+        assert "⟦" not in shown and "⟧" not in shown, shown
