@@ -37,6 +37,7 @@ NOTE_ONLY = "note_only"
 """`metadata: {untranslated: note_only}`: a response that, where it cannot be
 translated, is replaced by the note (it would say something untrue in German)."""
 
+
 def topic_payload(topic: str) -> str:
     """Returns the button payload that asks for one FAQ topic."""
     return "/help" + json.dumps({"topic": topic}, separators=(",", ":"))
