@@ -122,6 +122,12 @@ SETTINGS: List[Setting] = [
         "model that repeats itself cannot hold a turn up.",
     ),
     Setting(
+        "TRANSLATION_BEAM_SIZE",
+        "2",
+        "Beam width of live translations (the user's message, texts not in the memory); "
+        "`make models` translates the answers with Argos' beam of 4.",
+    ),
+    Setting(
         "TRANSLATION_MEMORY_DIR",
         "var/translations",
         "Machine translations of the answers, one YAML file per language (`make models` "

@@ -5,7 +5,8 @@ Runs the assistant over REST with size-realistic language packs
 random weights, int8) for every configured language, and prints
 
 * the translated-turn latency p50/p95 end to end over REST, per language and overall:
-  the user's message is translated live (through English, as Argos does), the answers
+  the user's message is translated live (through English, as Argos does; the cache of
+  translations is off, so that no message is served from it), the answers
   come from the translation memory. The random models do not stop by themselves, so
   decoding is capped at the reference length: `TRANSLATION_MAX_LENGTH_RATIO` is set to
   the mean ratio of reference to source length in the fixture phrase pairs, measured in
@@ -111,6 +112,8 @@ def prepare(languages: List[str], folder: Path) -> Dict[str, str]:
         "TRANSLATION_MEMORY_DIR": str(memory),
         "TRANSLATION_MAX_LENGTH_RATIO": f"{ratio:.3f}",
         "TRANSLATION_IDLE_UNLOAD": str(IDLE_UNLOAD_SECONDS),
+        # Every user message translated live, as a new message would be (no cache hits).
+        "TRANSLATION_CACHE_SIZE": "0",
     }
 
 

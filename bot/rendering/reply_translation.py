@@ -28,7 +28,13 @@ from bot import settings
 from bot.language.names import configured_languages, language_name
 from bot.paths import PROJECT_ROOT
 from bot.translation.memory import TranslationMemory
-from bot.translation.translator import TranslationUnavailable, Translator, default_translator
+from bot.translation.translator import (
+    ArgosTranslator,
+    ProtectingTranslator,
+    TranslationUnavailable,
+    Translator,
+    default_translator,
+)
 
 NOTES_FILE = PROJECT_ROOT / "translations" / "notes.yml"
 """Notes written by people in each language (never machine output)."""
@@ -40,6 +46,9 @@ FALLBACK_NOTE_LANGUAGE = "en"
 """Whose note a language without a written note gets."""
 
 ENGLISH = "en"
+
+MEMORY_BEAM_SIZE = 4
+"""Answers are translated once, with Argos' own beam width (live translations use less)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -218,10 +227,11 @@ def build_language(
     if not replies.can_translate(language):
         print(f"{language}: no language pack installed; nothing machine-translated")
         return memory.status(texts, language)
+    careful = ProtectingTranslator(ArgosTranslator(beam_size=MEMORY_BEAM_SIZE))
 
     def translate(text: str) -> Optional[str]:
         try:
-            return replies.translator.translate(text, settings.get("BOT_LANGUAGE"), language)
+            return careful.translate(text, settings.get("BOT_LANGUAGE"), language)
         except TranslationUnavailable:
             return None
 

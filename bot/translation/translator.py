@@ -14,11 +14,14 @@ placeholder ever comes out) and `CachingTranslator` (each text translated once).
 * a model is loaded on first use and unloaded when it has been idle for
   `TRANSLATION_IDLE_UNLOAD` seconds, so that memory stays bounded with many languages;
 * decoding stops after `TRANSLATION_MAX_LENGTH_RATIO` times the source's tokens, so that
-  a model that repeats itself cannot hold a turn up.
+  a model that repeats itself cannot hold a turn up, and uses a beam of
+  `TRANSLATION_BEAM_SIZE` (live translations; the answers are translated once with
+  Argos' own beam of 4, see bot/rendering/reply_translation.py).
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import math
 import threading
@@ -53,17 +56,19 @@ class Translator(Protocol):
         """
 
 
-class _LengthCap:
-    """A CTranslate2 translator whose decoding stops at a multiple of the source length."""
+class _Decoding:
+    """A CTranslate2 translator with our beam width, stopping at a multiple of the source."""
 
-    def __init__(self, model: Any, ratio: float) -> None:
+    def __init__(self, model: Any, ratio: float, beam_size: int) -> None:
         self.model = model
         self.ratio = ratio
+        self.beam_size = beam_size
 
     def translate_batch(self, tokens: List[List[str]], **options: Any) -> Any:
         """Translates like CTranslate2, with `max_decoding_length` from the longest source."""
         longest = max((len(sentence) for sentence in tokens), default=0)
-        options.setdefault("max_decoding_length", math.ceil(self.ratio * longest) + 2)
+        options["max_decoding_length"] = math.ceil(self.ratio * longest) + 2
+        options["beam_size"] = max(self.beam_size, options.get("num_hypotheses", 1))
         return self.model.translate_batch(tokens, **options)
 
 
@@ -122,12 +127,12 @@ class Pack:
                 self._users -= 1
                 self.last_used = time.monotonic()
 
-    def translate(self, text: str) -> str:
+    def translate(self, text: str, beam_size: int) -> str:
         """Translates a text paragraph by paragraph, sentence by sentence."""
         from argostranslate.translate import apply_packaged_translation
 
         with self._model_in_use() as model:
-            capped = _LengthCap(model, self.length_ratio)
+            capped = _Decoding(model, self.length_ratio, beam_size)
             paragraphs = []
             for paragraph in text.split("\n"):
                 if not paragraph.strip():
@@ -162,6 +167,7 @@ class ArgosTranslator:
         threads: Optional[int] = None,
         idle_unload_seconds: Optional[float] = None,
         length_ratio: Optional[float] = None,
+        beam_size: Optional[int] = None,
     ) -> None:
         """Creates the translator; argostranslate is imported on first use.
 
@@ -171,6 +177,7 @@ class ArgosTranslator:
                 (`TRANSLATION_IDLE_UNLOAD`).
             length_ratio: Longest translation in tokens per source token
                 (`TRANSLATION_MAX_LENGTH_RATIO`).
+            beam_size: Beam width (`TRANSLATION_BEAM_SIZE`).
         """
         self.threads = threads or int(settings.get("TRANSLATION_THREADS"))
         self.idle_unload_seconds = (
@@ -179,6 +186,7 @@ class ArgosTranslator:
             else idle_unload_seconds
         )
         self.length_ratio = length_ratio or float(settings.get("TRANSLATION_MAX_LENGTH_RATIO"))
+        self.beam_size = beam_size or int(settings.get("TRANSLATION_BEAM_SIZE"))
         self._signature: Optional[Tuple[str, ...]] = None
         self._packs: Dict[Tuple[str, str], Pack] = {}
         self._languages: Set[str] = set()
@@ -246,7 +254,7 @@ class ArgosTranslator:
         self._start_reaper()
         try:
             for pack in chain:
-                text = pack.translate(text)
+                text = pack.translate(text, self.beam_size)
         except Exception as error:  # noqa: BLE001 - any model failure ends the same way
             logger.warning("Translation %s→%s failed: %s", source, target, type(error))
             raise TranslationUnavailable(f"model failed for {source}→{target}") from error
@@ -256,7 +264,10 @@ class ArgosTranslator:
         """Unloads the models idle for longer than the setting; returns how many."""
         with self._lock:
             candidates = list(self._packs.values())
-        return sum(pack.unload_if_idle(self.idle_unload_seconds) for pack in candidates)
+        unloaded = sum(pack.unload_if_idle(self.idle_unload_seconds) for pack in candidates)
+        if unloaded:
+            release_free_memory()
+        return unloaded
 
     def _start_reaper(self) -> None:
         if self.idle_unload_seconds <= 0 or self._reaper is not None:
@@ -273,6 +284,14 @@ class ArgosTranslator:
         while True:
             time.sleep(interval)
             self.unload_idle()
+
+
+def release_free_memory() -> None:
+    """Gives memory freed by unloaded models back to the system (glibc keeps it otherwise)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 class ProtectingTranslator:

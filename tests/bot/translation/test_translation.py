@@ -99,7 +99,7 @@ def test_cache_drops_least_recently_used(argos) -> None:
 def test_a_crashing_model_becomes_unavailable(argos, monkeypatch) -> None:
     pack = argos.chain("de", "en")[0]
 
-    def crash(text):
+    def crash(text, beam_size):
         raise RuntimeError("ctranslate2 exploded")
 
     monkeypatch.setattr(pack, "translate", crash)
@@ -122,10 +122,10 @@ def test_translations_of_several_texts_run_at_the_same_time(argos) -> None:
     inside, release = threading.Barrier(2, timeout=10), threading.Event()
     original = pack.translate
 
-    def slow(text):
+    def slow(text, beam_size):
         inside.wait()  # both threads must be translating at this point
         release.wait(10)
-        return original(text)
+        return original(text, beam_size)
 
     pack.translate = slow
     try:
