@@ -212,3 +212,26 @@ async def test_no_placeholder_reaches_a_user_on_text_the_packs_never_saw(fixture
         message = await generator.generate("utter_unseen", tracker_in(language), "rest")
         shown = message["text"] + " ".join(b["title"] for b in message["buttons"])
         assert "⟦" not in shown and "⟧" not in shown, shown
+
+
+def test_channel_notes_come_reviewed_in_every_configured_language_without_packs() -> None:
+    from bot.channels.notes import NOTES
+    from bot.language.names import configured_languages
+
+    class NoPacks:
+        def languages(self):
+            return set()
+
+        def translate(self, text, source, target):
+            from bot.translation.translator import TranslationUnavailable
+
+            raise TranslationUnavailable("none")
+
+    generator = GuidanceNLG()
+    generator.translator = NoPacks()
+    for language in configured_languages()[1:]:
+        for notice, text in NOTES.items():
+            message = generator.render({"text": text.format(limit=500)}, [], language)
+            assert message["language"] == language, (language, notice, message["text"])
+    shortened = generator.render({"text": NOTES["shortened"].format(limit=500)}, [], "en")
+    assert "first 500 characters" in shortened["text"]
