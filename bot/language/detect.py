@@ -307,7 +307,10 @@ def has_word_evidence(text: str, language: str) -> bool:
     Without such a word a message's language rests on character statistics alone
     ("dnake", "förderrahmen 2 mio"), which short messages do not carry reliably.
     """
-    return any(language in _languages_of(word) for word in _words(text))
+    return any(
+        language in _languages_of(word) or _GREETINGS.get(word) == language
+        for word in _words(text)
+    )
 
 
 def is_greeting_only(text: str) -> bool:

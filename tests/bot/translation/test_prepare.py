@@ -121,6 +121,8 @@ def test_without_a_pack_the_language_is_named_and_the_text_kept() -> None:
     )
     unsure = prepare("dnake", None, NoPack(), "de")  # a typo, not Turkish
     assert unsure.missing is None and unsure.language == "und"
+    hello = prepare("Hello", None, NoPack(), "de")  # a greeting is evidence enough
+    assert (hello.language, hello.missing, hello.greeting_only) == ("en", "en", True)
 
 
 def test_a_greeting_alone_is_marked_so_that_it_sets_only_a_new_conversation_language() -> None:
