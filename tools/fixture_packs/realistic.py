@@ -51,6 +51,7 @@ FFN = 2048
 VOCAB = 50_000
 MAX_POSITIONS = 5000
 SEED = 20261201
+USER_LANGUAGE_WEIGHT = 4
 ARCHITECTURE = (
     f"Transformer base: {LAYERS}+{LAYERS} layers, {HEADS} heads, d_model {D_MODEL}, "
     f"ffn {FFN}, shared vocabulary {VOCAB}, int8"
@@ -60,8 +61,9 @@ ARCHITECTURE = (
 def corpus_texts() -> List[str]:
     """Returns the project's texts the SentencePiece model learns its pieces from.
 
-    The source documents, the NLU training data and responses, the fixture phrases and
-    the detection test messages: about the words users and answers use.
+    The source documents, the NLU training data and responses, the fixture phrases, the
+    detection test messages and the detector's common words of every language: about
+    the words users and answers use.
     """
     texts = []
     for path in sorted((REPO / "seeds").glob("*.txt")):
@@ -75,10 +77,18 @@ def corpus_texts() -> List[str]:
             line = line.strip().lstrip("- ").strip()
             if line and not line.startswith("#") and not line.endswith(":"):
                 texts.append(line)
+    # The user languages have far less text here than German: their messages and common
+    # words count several times, so that frequent words become whole pieces, as in a
+    # real 50,000-piece model.
     for path in sorted((REPO / "tests" / "data").glob("*.tsv")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if "\t" in line and not line.startswith(("#", "lang\t")):
-                texts.append(line.split("\t", 1)[1].strip())
+                texts += [line.split("\t", 1)[1].strip()] * USER_LANGUAGE_WEIGHT
+    sys.path.insert(0, str(REPO))
+    from bot.language.detect import _COMMON_WORDS, _ROMANIZED_WORDS
+
+    for words in [*_COMMON_WORDS.values(), *_ROMANIZED_WORDS.values()]:
+        texts += words.split() * USER_LANGUAGE_WEIGHT
     return [text for text in texts if text]
 
 
@@ -90,7 +100,7 @@ def train_sentencepiece(folder: Path) -> Path:
     corpus.write_text("\n".join(corpus_texts()) + "\n", encoding="utf-8")
     prefix = folder / "sentencepiece"
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(prefix), vocab_size=8000, hard_vocab_limit=False,
+        input=str(corpus), model_prefix=str(prefix), vocab_size=16000, hard_vocab_limit=False,
         model_type="unigram", character_coverage=1.0, num_threads=1, minloglevel=2,
     )
     return prefix.with_suffix(".model")
