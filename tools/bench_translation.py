@@ -52,7 +52,7 @@ TURNS_PER_LANGUAGE = 12
 
 MESSAGES: Dict[str, List[str]] = {
     **FIXTURE_PHRASES,
-    "fa": ["سلام", "کلاس زبان را کجا پیدا کنم؟", "ممنون", "مدیر ادغام چه کار می‌کند؟"],
+    "fa": ["سلام", "کلاس زبان را کجا پیدا کنم؟", "ممنون", "مدیر ادغام چه کار میکند؟"],
     "tr": ["Merhaba", "Dil kursunu nerede bulabilirim?", "Teşekkürler",
            "Entegrasyon müdürü ne yapar?"],
     "uk": ["Привіт", "Де я можу знайти мовний курс?", "Дякую", "Що робить менеджер з інтеграції?"],

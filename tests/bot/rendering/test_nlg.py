@@ -120,10 +120,10 @@ async def test_language_without_pack_gets_german_after_a_note_in_that_language(
 
 
 async def test_a_response_marked_note_only_becomes_the_note(fixture_packs) -> None:
-    message = await nlg().generate("utter_language_chosen", tracker_in("fa"), "rest")
-    assert message["text"].startswith("متأسفم، اینجا نمی‌توانم به زبان شما ترجمه کنم")
+    message = await nlg().generate("utter_language_chosen", tracker_in("uk"), "rest")
+    assert message["text"].startswith("На жаль, тут я не можу перекладати вашою мовою")
     assert "Ich antworte" not in message["text"]
-    assert message["language"] == "fa"
+    assert message["language"] == "uk"
 
 
 def test_explicit_choice_wins_over_detection() -> None:
@@ -235,3 +235,21 @@ def test_channel_notes_come_reviewed_in_every_configured_language_without_packs(
             assert message["language"] == language, (language, notice, message["text"])
     shortened = generator.render({"text": NOTES["shortened"].format(limit=500)}, [], "en")
     assert "first 500 characters" in shortened["text"]
+
+
+async def test_reply_in_persian_goes_through_the_english_pivot(fixture_packs) -> None:
+    message = await nlg().generate("utter_greet", tracker_in(detected="fa"), "rest")
+    assert message["language"] == "fa"
+    assert message["text"].startswith("سلام!")
+    assert "Baden-Württemberg" in message["text"]
+    assert "ي" not in message["text"] and "ك" not in message["text"]  # Persian letters
+
+
+def test_persian_and_arabic_questions_reach_the_same_german_question(fixture_packs) -> None:
+    from bot.translation.prepare import prepare
+    from bot.translation.translator import default_translator
+
+    persian = prepare("کلاس زبان را کجا پیدا کنم؟", None, default_translator(), "de")
+    arabic = prepare("أين أجد دورة لغة؟", None, default_translator(), "de")
+    assert (persian.language, arabic.language) == ("fa", "ar")
+    assert persian.text == arabic.text == "Wo finde ich einen Sprachkurs?"
