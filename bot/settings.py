@@ -123,9 +123,9 @@ SETTINGS: List[Setting] = [
     ),
     Setting(
         "TRANSLATION_BEAM_SIZE",
-        "2",
-        "Beam width of live translations (the user's message, texts not in the memory); "
-        "`make models` translates the answers with Argos' beam of 4.",
+        "1",
+        "Beam width of the translation of user messages for the German NLU (1: greedy, "
+        "fastest); what users read is translated with Argos' beam of 4.",
     ),
     Setting(
         "TRANSLATION_MEMORY_DIR",

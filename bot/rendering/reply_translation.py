@@ -28,13 +28,7 @@ from bot import settings
 from bot.language.names import configured_languages, language_name
 from bot.paths import PROJECT_ROOT
 from bot.translation.memory import TranslationMemory
-from bot.translation.translator import (
-    ArgosTranslator,
-    ProtectingTranslator,
-    TranslationUnavailable,
-    Translator,
-    default_translator,
-)
+from bot.translation.translator import TranslationUnavailable, Translator, reply_translator
 
 NOTES_FILE = PROJECT_ROOT / "translations" / "notes.yml"
 """Notes written by people in each language (never machine output)."""
@@ -46,9 +40,6 @@ FALLBACK_NOTE_LANGUAGE = "en"
 """Whose note a language without a written note gets."""
 
 ENGLISH = "en"
-
-MEMORY_BEAM_SIZE = 4
-"""Answers are translated once, with Argos' own beam width (live translations use less)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,7 +72,7 @@ class ReplyTranslator:
     def translator(self) -> Translator:
         """The live translator (built on first use)."""
         if self._translator is None:
-            self._translator = default_translator()
+            self._translator = reply_translator()
         return self._translator
 
     @translator.setter
@@ -227,11 +218,9 @@ def build_language(
     if not replies.can_translate(language):
         print(f"{language}: no language pack installed; nothing machine-translated")
         return memory.status(texts, language)
-    careful = ProtectingTranslator(ArgosTranslator(beam_size=MEMORY_BEAM_SIZE))
-
     def translate(text: str) -> Optional[str]:
         try:
-            return careful.translate(text, settings.get("BOT_LANGUAGE"), language)
+            return replies.translator.translate(text, settings.get("BOT_LANGUAGE"), language)
         except TranslationUnavailable:
             return None
 

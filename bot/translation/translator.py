@@ -14,9 +14,9 @@ placeholder ever comes out) and `CachingTranslator` (each text translated once).
 * a model is loaded on first use and unloaded when it has been idle for
   `TRANSLATION_IDLE_UNLOAD` seconds, so that memory stays bounded with many languages;
 * decoding stops after `TRANSLATION_MAX_LENGTH_RATIO` times the source's tokens, so that
-  a model that repeats itself cannot hold a turn up, and uses a beam of
-  `TRANSLATION_BEAM_SIZE` (live translations; the answers are translated once with
-  Argos' own beam of 4, see bot/rendering/reply_translation.py).
+  a model that repeats itself cannot hold a turn up. User messages are translated with a
+  beam of `TRANSLATION_BEAM_SIZE` (`default_translator`), what users read with Argos'
+  beam of 4 (`reply_translator`); both share the loaded models.
 """
 
 from __future__ import annotations
@@ -36,6 +36,10 @@ from bot.translation import packs
 from bot.translation.protect import contains_placeholder, mask
 
 logger = logging.getLogger(__name__)
+
+
+ARGOS_BEAM_SIZE = 4
+"""argostranslate's default beam width, used for what users read."""
 
 
 class TranslationUnavailable(RuntimeError):
@@ -177,7 +181,7 @@ class ArgosTranslator:
                 (`TRANSLATION_IDLE_UNLOAD`).
             length_ratio: Longest translation in tokens per source token
                 (`TRANSLATION_MAX_LENGTH_RATIO`).
-            beam_size: Beam width (`TRANSLATION_BEAM_SIZE`).
+            beam_size: Beam width when a call names none (Argos' default, 4).
         """
         self.threads = threads or int(settings.get("TRANSLATION_THREADS"))
         self.idle_unload_seconds = (
@@ -186,7 +190,7 @@ class ArgosTranslator:
             else idle_unload_seconds
         )
         self.length_ratio = length_ratio or float(settings.get("TRANSLATION_MAX_LENGTH_RATIO"))
-        self.beam_size = beam_size or int(settings.get("TRANSLATION_BEAM_SIZE"))
+        self.beam_size = beam_size or ARGOS_BEAM_SIZE
         self._signature: Optional[Tuple[str, ...]] = None
         self._packs: Dict[Tuple[str, str], Pack] = {}
         self._languages: Set[str] = set()
@@ -241,8 +245,16 @@ class ArgosTranslator:
         with self._lock:
             return [pack for pack in self._packs.values() if pack.loaded]
 
-    def translate(self, text: str, source: str, target: str) -> str:
+    def translate(
+        self, text: str, source: str, target: str, beam_size: Optional[int] = None
+    ) -> str:
         """Translates with the installed packs, pivoting through English if needed.
+
+        Args:
+            text: The text.
+            source: Its language.
+            target: The language to translate into.
+            beam_size: Beam width; the translator's when None.
 
         Raises:
             TranslationUnavailable: when no installed pack chain connects the pair, or
@@ -254,7 +266,7 @@ class ArgosTranslator:
         self._start_reaper()
         try:
             for pack in chain:
-                text = pack.translate(text, self.beam_size)
+                text = pack.translate(text, beam_size or self.beam_size)
         except Exception as error:  # noqa: BLE001 - any model failure ends the same way
             logger.warning("Translation %s→%s failed: %s", source, target, type(error))
             raise TranslationUnavailable(f"model failed for {source}→{target}") from error
@@ -361,25 +373,47 @@ class CachingTranslator:
         return result
 
 
-_DEFAULT: Dict[str, Translator] = {}
+class BeamTranslator:
+    """Translates with an `ArgosTranslator` at a given beam width."""
+
+    def __init__(self, inner: ArgosTranslator, beam_size: int) -> None:
+        """Wraps the translator; its models are shared, not loaded again."""
+        self.inner = inner
+        self.beam_size = beam_size
+
+    def languages(self) -> Set[str]:
+        """Returns the inner translator's languages."""
+        return self.inner.languages()
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        """Translates at this beam width."""
+        return self.inner.translate(text, source, target, beam_size=self.beam_size)
+
+
+_DEFAULT: Dict[str, Any] = {}
 _DEFAULT_LOCK = threading.Lock()
 
 
-def default_translator() -> Translator:
-    """Returns the process-wide translator stack (built on first use)."""
+def _stack(name: str, beam_size: int) -> Translator:
     with _DEFAULT_LOCK:
-        if "translator" not in _DEFAULT:
+        if "argos" not in _DEFAULT:
+            _DEFAULT["argos"] = ArgosTranslator()
+        if name not in _DEFAULT:
             size = int(settings.get("TRANSLATION_CACHE_SIZE"))
-            _DEFAULT["translator"] = CachingTranslator(
-                ProtectingTranslator(ArgosTranslator()), size
+            _DEFAULT[name] = CachingTranslator(
+                ProtectingTranslator(BeamTranslator(_DEFAULT["argos"], beam_size)), size
             )
-        return _DEFAULT["translator"]
+        return _DEFAULT[name]
 
 
-def argos_translator(translator: Translator) -> Optional[ArgosTranslator]:
-    """Returns the `ArgosTranslator` at the bottom of a translator stack, if any."""
-    while not isinstance(translator, ArgosTranslator):
-        translator = getattr(translator, "inner", None)
-        if translator is None:
-            return None
-    return translator
+def default_translator() -> Translator:
+    """Returns the process-wide stack for user messages (beam `TRANSLATION_BEAM_SIZE`).
+
+    The German NLU needs the gist of a message quickly; a narrow beam costs much less.
+    """
+    return _stack("messages", int(settings.get("TRANSLATION_BEAM_SIZE")))
+
+
+def reply_translator() -> Translator:
+    """Returns the process-wide stack for replies (Argos' beam of 4; same models)."""
+    return _stack("replies", ARGOS_BEAM_SIZE)
