@@ -111,7 +111,6 @@ def prepare(languages: List[str], folder: Path) -> Dict[str, str]:
         "LANGUAGE_PACKS_DIR": str(PACKS),
         "TRANSLATION_MEMORY_DIR": str(memory),
         "TRANSLATION_MAX_LENGTH_RATIO": f"{ratio:.3f}",
-        "TRANSLATION_IDLE_UNLOAD": str(IDLE_UNLOAD_SECONDS),
         # Every user message translated live, as a new message would be (no cache hits).
         "TRANSLATION_CACHE_SIZE": "0",
     }
@@ -163,6 +162,7 @@ def main() -> int:
     env = prepare(languages, folder)
     env["TRACKER_DB"] = str(folder / "conversations.db")
     env["RETENTION_DAYS"] = "0"
+    env["TRANSLATION_IDLE_UNLOAD"] = str(IDLE_UNLOAD_SECONDS)  # to show the unloading
     print(f"Size-realistic packs: {realistic.ARCHITECTURE}; {len(languages)} user languages; "
           f"decoding capped at {float(env['TRANSLATION_MAX_LENGTH_RATIO']):.2f} × source "
           f"pieces + 2 (the phrase pairs' reference length)")
