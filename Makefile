@@ -55,12 +55,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 setup: $(STAMP)
 
 # --- language packs ----------------------------------------------------------------
-# From the Argos package index (needs internet), or from local .argosmodel files.
+# From the Argos package index (needs internet), or from local .argosmodel files; then
+# every answer is translated once into each installed language (var/translations/).
 models: $(STAMP)
 	$(BIN)/python -m bot.translation.packs install $(if $(FROM),--from "$(FROM)")
+	$(BIN)/python -m bot.rendering.reply_translation build
 
 models-list: $(STAMP)
 	$(BIN)/python -m bot.translation.packs list
+	$(BIN)/python -m bot.rendering.reply_translation status
 
 # The tiny fixture packs (de<->en, ar<->en) for conversation tests, kept apart.
 test-packs: $(STAMP)

@@ -115,6 +115,36 @@ SETTINGS: List[Setting] = [
         "How many translated texts are kept in memory per process.",
     ),
     Setting(
+        "TRANSLATION_THREADS",
+        "2",
+        "User messages translated at the same time (threads of the translation pool, and "
+        "parallel translations per language model); about the number of cores.",
+    ),
+    Setting(
+        "TRANSLATION_IDLE_UNLOAD",
+        "900",
+        "A language model unused for this many seconds is unloaded from memory and loaded "
+        "again on its next use (about 1 s); 0 keeps every model loaded.",
+    ),
+    Setting(
+        "TRANSLATION_MAX_LENGTH_RATIO",
+        "2",
+        "A translation stops after this many tokens per token of its source, so that a "
+        "model that repeats itself cannot hold a turn up.",
+    ),
+    Setting(
+        "TRANSLATION_BEAM_SIZE",
+        "1",
+        "Beam width of the translation of user messages for the German NLU (1: greedy, "
+        "fastest); what users read is translated with Argos' beam of 4.",
+    ),
+    Setting(
+        "TRANSLATION_MEMORY_DIR",
+        "var/translations",
+        "Machine translations of the answers, one YAML file per language (`make models` "
+        "writes them); reviewed translations are committed in `translations/`.",
+    ),
+    Setting(
         "MAX_MESSAGE_CHARS",
         "2000",
         "Longest user message the REST channel and the web chat process (characters); "

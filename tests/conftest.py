@@ -16,6 +16,8 @@ import pytest
 
 FIXTURE_PACKS = Path(__file__).parent / "fixtures" / "argos"
 os.environ["LANGUAGE_PACKS_DIR"] = tempfile.mkdtemp(prefix="language-packs-test-")
+# Machine translations of the answers: none, unless a test builds them.
+os.environ["TRANSLATION_MEMORY_DIR"] = tempfile.mkdtemp(prefix="translation-memory-test-")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@
 - the held-out knowledge set (tests/heldout/): share answered with the right fact and
   its source, share of unanswerable questions declined or referred, invented figures,
   reply latency per answer path (curated, quote, other), and the retrieval's own cost.
+- realistic translation cost and memory with size-realistic packs for every configured
+  language (bench_translation.py).
 
 Numbers are printed, never asserted. Set BENCH_SKIP_TRAINING=1 to skip the cold training.
 """
@@ -159,6 +161,12 @@ def translation_latency() -> None:
               f"cached {times[target + ' cached']:.3f} ms")
 
 
+def realistic_translation() -> None:
+    """Runs the realistic translation benchmark (size-realistic packs, all languages)."""
+    subprocess.run([str(BIN / "python"), "tools/bench_translation.py"], cwd=PROJECT_ROOT,
+                   check=True)
+
+
 def language_detection() -> None:
     """Runs the language-detection benchmark (ours against plain langdetect)."""
     subprocess.run([str(BIN / "python"), "tools/bench_language.py"], cwd=PROJECT_ROOT,
@@ -186,5 +194,6 @@ if __name__ == "__main__":
     translation_latency()
     rest_latency()
     knowledge()
+    realistic_translation()
     if os.environ.get("BENCH_SKIP_TRAINING") != "1":
         cold_training()

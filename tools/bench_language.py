@@ -8,7 +8,8 @@ call of each (loading the profiles) is timed apart.
 Usage:
     .venv/bin/python tools/bench_language.py [FILE.tsv]
 
-FILE.tsv has lang<TAB>text lines; by default tests/data/short_messages.tsv.
+FILE.tsv has lang<TAB>text lines; by default tests/data/short_messages.tsv and the
+harder tests/data/language_hard.tsv.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from bot.language.detect import UNDETERMINED, detect_language  # noqa: E402
 
-DEFAULT_FILE = ROOT / "tests" / "data" / "short_messages.tsv"
+DEFAULT_FILES = [
+    ROOT / "tests" / "data" / "short_messages.tsv",
+    ROOT / "tests" / "data" / "language_hard.tsv",
+]
 
 
 def load_messages(path: Path) -> list[tuple[str, str]]:
@@ -93,10 +97,15 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     """Print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
     parser.add_argument("--misses", action="store_true", help="list our wrong answers")
     args = parser.parse_args()
-    path = args.file.resolve()
+    for path in args.files:
+        report(path.resolve(), args.misses)
+
+
+def report(path: Path, show_misses: bool) -> None:
+    """Prints the comparison for one file."""
     rows = load_messages(path)
     if not rows:
         sys.exit(f"no messages in {path}")
@@ -124,7 +133,7 @@ def main() -> None:
     print(f"{'mean':<26}{statistics.fmean(ours_ms):>10.3f}{statistics.fmean(plain_ms):>12.3f}")
     print(f"{'p95':<26}{p95(ours_ms):>10.3f}{p95(plain_ms):>12.3f}")
     print(f"{'first call (profiles)':<26}{ours_first:>10.1f}{plain_first:>12.1f}")
-    if args.misses:
+    if show_misses:
         print("\nour misses (expected, answered, message):")
         for (lang, text), got in zip(rows, ours, strict=True):
             if got != lang:

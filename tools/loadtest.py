@@ -33,6 +33,7 @@ endpoints.scale-out.yml with PostgreSQL and Redis); the server CPU is then summe
     .venv/bin/python tools/loadtest.py --scenario long --turns 100
     .venv/bin/python tools/loadtest.py --scenario saturation --conversations 20 --turns 10
     .venv/bin/python tools/loadtest.py --scenario saturation --instances 2
+    .venv/bin/python tools/loadtest.py --scenario realistic --realistic-packs
 """
 
 from __future__ import annotations
@@ -454,6 +455,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         "--endpoints", default="endpoints.yml",
         help="endpoints file of the servers (e.g. endpoints.scale-out.yml)",
     )
+    parser.add_argument(
+        "--realistic-packs", action="store_true",
+        help="size-realistic language packs (random weights, tools/fixture_packs/"
+        "realistic.py) instead of the tiny fixture packs; answers from a memory",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     for name in ("conversations", "turns", "long_turns", "long_repeats"):
@@ -478,16 +484,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         summaries = asyncio.run(run_all(args, [url], pids=[]))
     else:
         folder = Path(tempfile.mkdtemp(prefix="loadtest-"))
-        packs = PROJECT_ROOT / "var" / "loadtest-language-packs"
-        install_fixture_packs(packs)
         env = {
-            "LANGUAGE_PACKS_DIR": str(packs),
             "TRACKER_DB": str(folder / "conversations.db"),
             "RETENTION_DAYS": "0",
             # one simulated user sends faster than a person (long: 100 turns at once);
             # the load test measures the server, not the per-client rate limit
             "RATE_LIMIT_BURST": "0",
         }
+        if args.realistic_packs:
+            from tools.bench_translation import prepare
+
+            env.update(prepare(sorted(set(LANGUAGE_MIX) - {"de"}), folder))
+        else:
+            packs = PROJECT_ROOT / "var" / "loadtest-language-packs"
+            env["LANGUAGE_PACKS_DIR"] = str(install_fixture_packs(packs))
         credentials = rest_credentials(folder)
         with contextlib.ExitStack() as servers:
             stacks = []

@@ -31,6 +31,9 @@ case "$DEPLOYMENT" in
   scale-out) ENDPOINTS=endpoints.scale-out.yml ;;
   *) echo "DEPLOYMENT must be 'single' or 'scale-out', not '$DEPLOYMENT'" >&2; exit 2 ;;
 esac
+# Language packs of BOT_LANGUAGES: installed now if missing and online (progress bars);
+# offline, one line says which are missing, and the assistant starts at once.
+"$BIN/python" -m bot.translation.packs ensure || echo "Language pack check failed; continuing." >&2
 # Privacy: delete conversations idle for longer than RETENTION_DAYS.
 "$BIN/python" -m bot.storage.retention || echo "Retention clean-up failed; continuing." >&2
 

@@ -68,6 +68,7 @@ from sanic.response import HTTPResponse
 from bot.channels.input import BadRequest, IncomingMessage, max_message_chars, parse_body
 from bot.channels.notes import render_note, stored_conversation_language
 from bot.channels.rate_limit import RateLimiter, client_address, trusted_proxies
+from bot.translation.prepare import prepare_message_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class SafeRestInput(RestInput):
             collector,
             incoming.sender,
             input_channel=incoming.input_channel,
-            metadata=incoming.metadata,
+            metadata=await prepare_message_metadata(incoming.text, incoming.metadata),
         )
         task = asyncio.ensure_future(on_new_message(message))
         task.add_done_callback(_log_failure)

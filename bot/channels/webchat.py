@@ -94,6 +94,7 @@ from bot.channels.rate_limit import RateLimiter, Verdict
 from bot.channels.session import SessionIssuer, WebChatSession
 from bot.channels.webpage import DEFAULT_WEB_DIR, WebPage, redirect_browsers_to
 from bot.language.names import configured_languages, language_name, text_direction
+from bot.translation.prepare import prepare_message_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -530,7 +531,8 @@ class WebChatInput(SocketIOInput):
                 before = output.sent
                 await on_new_message(
                     UserMessage(
-                        text, output, sender_id, input_channel=self.name(), metadata=metadata
+                        text, output, sender_id, input_channel=self.name(),
+                        metadata=await prepare_message_metadata(text, metadata),
                     )
                 )
                 if output.sent == before:

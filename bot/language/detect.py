@@ -7,7 +7,8 @@ it with the evidence that short messages do carry:
 
 1. Words that say nothing about the language ("ok", "Hallo", emoji, digits,
    URLs, punctuation) are dropped; if nothing is left, the conversation keeps
-   its current language.
+   its current language, and a conversation without one takes the language of
+   a greeting ("Hello" English, "Hallo" German, "Merhaba" Turkish).
 2. The writing system narrows the candidates (Arabic script: ar or fa,
    Cyrillic: uk or ru, ...).
 3. Words are counted for the languages they belong to: by a small table of
@@ -124,7 +125,7 @@ _COMMON_WORDS = {
         kal anladım anladim de da affedersiniz özür dilerim tabii tabi belki sonra şimdi
         simdi bugün bugun yarın yarin burada orada benim senin bizim sizin onun ama daha
         gibi önce hiç şey sey güzel guzel kaç kac hangi lazım lazim gerek istiyorum
-        misin misiniz mısın mısınız musun olur oldu yani hadi harika süper sorun
+        misin misiniz mısın mısınız musun miyim miyiz olur oldu yani hadi harika süper sorun
         mükemmel aynen kesinlikle rica yardım""",
     "ru": """спасибо спс пожалуйста да нет привет здравствуйте здрасте добрый доброе
         утро вечер спокойной ночи хорошо ладно понятно понял поняла пока свидания ты вы
@@ -132,14 +133,18 @@ _COMMON_WORDS = {
         большое конечно извините извини простите мы он она они здесь сейчас сегодня
         вчера который сколько потому но или тоже также могу может мой твой их от после с
         со уже еще ещё только был была было будет если чтобы ничего зачем куда откуда
-        отлично ясно помогите помощь вопрос класс здравствуй договорились точно так""",
+        отлично ясно помогите помощь вопрос класс здравствуй договорились точно так
+        ищу искать жилье врач врача нужен язык языка работать работаю учиться город
+        ребенок ребенка дети детский сад русский по-русски""",
     "uk": """дякую дуже будь ласка так ні привіт вітаю добрий доброго ранку вечора
         добраніч добре гаразд зрозуміло зрозумів бувай побачення ти ви мені мене що як
         де коли чому хто це і й є потрібно треба можна вибачте вибач перепрошую звичайно
         звісно яка який які чи ми він вона воно вони зараз сьогодні вчора котра котрий
         скільки тому бо але або також теж можу може мій моє мої твій їх від після з із
         зі вже ще тільки лише був була було буде якщо щоб нічого навіщо куди звідки
-        немає нема чудово зрозуміла допоможіть допомога питання авжеж домовились класно""",
+        немає нема чудово зрозуміла допоможіть допомога питання авжеж домовились класно
+        шукаю шукати житло лікар лікаря маю коли садок садочок дитина дитини документи
+        громада працювати працюю навчання мова мову мови українська українською""",
     "ar": """شكرا جزيلا مرحبا أهلا اهلا السلام عليكم نعم لا أين وين متى كيف ماذا لماذا
         هل في من على عن إلى الى هذا هذه أنا انا أريد اريد حسنا طيب تمام صباح مساء الخير
         الله يعطيك العافية ممكن عندي لك مع السلامة ما هو هي سلام عفوا آسف اسف بالتأكيد
@@ -155,6 +160,50 @@ _COMMON_WORDS = {
         khubi قربونت قربانت دمت گرم عالی مشکلی حالت چطوره اسمت خسته نباشید سپاسگزارم
         تمام""",
 }
+
+# Arabic and Persian written in Latin letters (Arabizi, Finglish), as people type them
+# on phones without an Arabic keyboard. Only words that are no common word of the
+# other languages ("man", "to", "in", "be", "bad", "hast" are left out).
+_ROMANIZED_WORDS = {
+    "ar": """ana enta inta anta enti inti ehna nahna wein weyn wain wen shu shou shoo
+        esh eish kifak kifik keefak kif kaif bidi biddi badi baddi bade badde andi
+        aandi mafi mafeesh fee habibi habibti yalla inshallah insha mashallah
+        alhamdulillah hamdulillah wallah walla aiwa aywa ay laish leish lesh leh momken
+        mumkin mumken afwan hada hadi hay hon hoon dawra shughl shogl shoghl ktir
+        kteer kter ma3lesh maalesh maalish tayeb tayyeb tamam kaman bas lesa lissa
+        3arabi arabi almani almaniya souria suria sham masri baladi jdid jadid bukra
+        bokra lyom elyom hala2 halla2 ahlan marhaban sabah masa khair kheir mnih mneeh
+        mabsout tfaddal tfadal ya3ni yani shi ishi yehki bihki baref bafham bfham ween
+        maktab awraq bhki bdi""",
+    "fa": """chetori chetorid chetore khubi khoobi khubam khobam khoobam mamnun mamnoon
+        mamnunam mamnoonam mersi lotfan lotfa koja kojast kojaye chera chand
+        chejuri chetor komak komaket komakam komakesh lazem daram nadaram dari dare
+        darid mikham mikhay mikhaham mikhastam mikhan peyda konam konid kon konim
+        baraye bara hastam hasti hastim nist nistam kelas zaban yad begiram begiri
+        bimarestan khahesh mikonam mikoni mikone befarmaid befarmayid khodahafez
+        khodafez kheili khayli kheyli mishe mitunam mitoonam mitunid mitoonid bayad
+        azizam emruz emrooz farda dirooz vaght vaqt inja unja oonja madrese madraki
+        madrak bachehaye bachem bacheha nemidunam nemidoonam midunam chikar chekar
+        aval avval injam salamat ghorbanet ghorboonet dastet dadash abji umadam
+        omadam amadam miram beram begam begid bebinam bokonam nemifahmam mifahmam
+        fahmidam nafahmidam balad baladam ro chie chiye kojan khundan lotf kardid kardam
+        shod shode hamin vaghti chon vali dorost dige khob bashe joon harf farsi""",
+}
+
+# Arabizi writes Arabic sounds with digits inside words: 3 for ع, 7 for ح, 2 for ء,
+# 5 for خ, 6 for ط, 9 for ص ("sa3ade", "7abibi", "so2al", "3andi").
+_ARABIZI = re.compile(
+    r"(?=(?:[^a-z]*[a-z]){2})(?=.*[aeiou])"  # two letters, a vowel ("mp3" is no word)
+    r"[a-z2356789]*(?:[a-z][2356789]|[2356789][a-z])[a-z2356789]*"
+)
+_TOKEN_PUNCTUATION = ".,;:!?¿¡()[]{}\"'«»„“”…-–—/*"
+
+# Persian verbs in Latin letters: present tense "mi-"/"nemi-" with a personal ending
+# ("mikonam", "nemifahmam", "mizanid"); Turkish "miyim" and the like are in the table.
+_FINGLISH_VERB = re.compile(r"(?:ne)?mi[a-z]+(?:am|im|id|and)")
+
+# Turkish typed without its letters (ı ş ğ ç ö ü): "tesekkurler", "nasil", "cocuk".
+_TURKISH_ASCII = str.maketrans("ışğçöüâî", "isgcouai")
 
 # A French elided article or pronoun (l'école, j'ai, d'accord, qu'il) and an
 # English contraction (don't, it's, I'm) tell the language by themselves.
@@ -173,6 +222,22 @@ _NEUTRAL_WORDS = frozenset(
     """ok okay okey oke okk kk k hallo hello helo hi hii hey heyy ciao lol haha
     hahaha hehe hmm hm mhm ah oh aha cool super ок окей оке اوکی اوكي أوكي""".split()
 )
+
+# Greetings. "Hello" and "Hallo" say nothing in a conversation under way (anyone may
+# write them), but as a conversation's first message they are the best evidence there
+# is: a greeting alone sets the language when nothing is known yet.
+_GREETINGS = {
+    "hello": "en", "helo": "en", "hallo": "de",
+    "merhaba": "tr", "merhabalar": "tr", "selam": "tr", "selamlar": "tr",
+    "salam": "fa", "salaam": "fa", "bonjour": "fr", "bonsoir": "fr", "salut": "fr",
+    "привет": "ru", "здравствуйте": "ru", "привіт": "uk", "вітаю": "uk",
+    "مرحبا": "ar", "أهلا": "ar", "اهلا": "ar", "سلام": "fa", "درود": "fa",
+}
+_GREETING_WORDS = frozenset(_GREETINGS) | {
+    "hi", "hey", "guten", "tag", "morgen", "abend", "good", "morning", "evening",
+    "günaydın", "gunaydin", "bonne", "journée", "добрый", "день", "доброго", "дня",
+    "السلام", "عليكم", "صباح", "الخير", "مساء", "وقت", "بخیر",
+}
 
 # Weights, counted in common words. langdetect is overconfident and often wrong
 # on a word or two, so its probability weighs 0.2 per word of the message: the
@@ -214,9 +279,10 @@ def detect_language(
     """
     langs = _normalize_candidates(candidates)
     previous = previous.strip().lower() if previous else None
-    words = [w for w in _words(text) if w not in _NEUTRAL_WORDS and w not in neutral]
+    all_words = _words(text)
+    words = [w for w in all_words if w not in _NEUTRAL_WORDS and w not in neutral]
     if not words:
-        return previous or UNDETERMINED
+        return previous or _greeting_language(all_words, langs) or UNDETERMINED
 
     plausible = _by_script(words, langs)
     if len(plausible) <= 1:
@@ -233,6 +299,34 @@ def detect_language(
     weight = _LANGDETECT_WEIGHT * len(words)
     probabilities = _langdetect(" ".join(words), plausible)
     return max(plausible, key=lambda lang: scores[lang] + weight * probabilities[lang])
+
+
+def has_word_evidence(text: str, language: str) -> bool:
+    """Whether a word of the message belongs to the language by the table or its letters.
+
+    Without such a word a message's language rests on character statistics alone
+    ("dnake", "förderrahmen 2 mio"), which short messages do not carry reliably.
+    """
+    return any(
+        language in _languages_of(word) or _GREETINGS.get(word) == language
+        for word in _words(text)
+    )
+
+
+def is_greeting_only(text: str) -> bool:
+    """Whether a message is nothing but a greeting ("Hello", "Merhaba", "Guten Tag!")."""
+    words = _words(text)
+    return any(w in _GREETING_WORDS for w in words) and all(
+        w in _GREETING_WORDS or w in _NEUTRAL_WORDS for w in words
+    )
+
+
+def _greeting_language(words: list[str], langs: list[str]) -> str | None:
+    """Return the language of a message's greeting, e.g. "en" for "Hello!", if a candidate."""
+    found = {_GREETINGS[w] for w in words if w in _GREETINGS}
+    if len(found) == 1 and next(iter(found)) in langs:
+        return found.pop()
+    return None
 
 
 def is_common_word(word: str) -> bool:
@@ -262,8 +356,15 @@ def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).lower().replace("i\u0307", "i")  # from "İ"
     text = _URL_OR_HANDLE.sub(" ", text)
     text = _ARABIC_DIACRITICS.sub("", text.translate(_APOSTROPHES))
-    kept = [ch if ch == "'" or unicodedata.category(ch)[0] in "LM" else " " for ch in text]
-    words = (word.strip("'") for word in "".join(kept).split())
+    words = []
+    for token in text.split():
+        token = token.strip(_TOKEN_PUNCTUATION)
+        if _ARABIZI.fullmatch(token):  # digits are letters here: keep the word whole
+            words.append(token)
+            continue
+        kept = "".join(ch if ch == "'" or unicodedata.category(ch)[0] in "LM" else " "
+                       for ch in token)
+        words.extend(word.strip("'") for word in kept.split())
     return [word for word in words if any(ch.isalpha() for ch in word)]
 
 
@@ -311,6 +412,10 @@ def _languages_of(word: str) -> tuple[str, ...]:
         return ("en",)
     if _UKRAINIAN_APOSTROPHE.search(word):
         return ("uk",)
+    if _ARABIZI.fullmatch(word):
+        return ("ar",)
+    if _FINGLISH_VERB.fullmatch(word):
+        return ("fa",)
     return ()
 
 
@@ -318,9 +423,14 @@ def _languages_of(word: str) -> tuple[str, ...]:
 def _common_words() -> dict[str, tuple[str, ...]]:
     """Return the common-word table as word -> languages that use it."""
     table: dict[str, tuple[str, ...]] = {}
-    for lang, words in _COMMON_WORDS.items():
+    for lang, words in [*_COMMON_WORDS.items(), *_ROMANIZED_WORDS.items()]:
         for word in words.split():
-            table[word] = (*table.get(word, ()), lang)
+            if lang not in table.get(word, ()):
+                table[word] = (*table.get(word, ()), lang)
+    for word in _COMMON_WORDS["tr"].split():
+        folded = word.translate(_TURKISH_ASCII)
+        if folded not in table:  # "degil", "cok", "nasil"; not when another language uses it
+            table[folded] = ("tr",)
     return table
 
 

@@ -15,13 +15,23 @@ LANGUAGE_SLOT = "language"
 
 
 def detected_language(tracker: DialogueStateTracker) -> Optional[str]:
-    """Returns the language of the latest user message whose language was clear."""
+    """Returns the language of the latest user message whose language was clear.
+
+    A language that rests on a greeting alone ("Hello", "Merhaba") counts only when no
+    message of the conversation says more: it sets the language of a conversation that
+    starts with it, but does not switch one under way.
+    """
+    greeting = None
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            language = (event.parse_data or {}).get("language")
-            if language and language != UNDETERMINED:
+            data = event.parse_data or {}
+            language = data.get("language")
+            if not language or language == UNDETERMINED:
+                continue
+            if not data.get("greeting_only"):
                 return language
-    return None
+            greeting = greeting or language
+    return greeting
 
 
 def reply_language(tracker: DialogueStateTracker) -> str:

@@ -1,12 +1,18 @@
-"""First component of the NLU pipeline: detect the user's language, translate to German.
+"""First component of the NLU pipeline: the user's language, and the text in German.
 
 The German NLU after it sees German text. The message keeps what it came as:
 `original_text` and `language` (the detected ISO 639-1 code, or "und") are part of the
-parse data, so the NLG (bot/rendering/nlg.py) answers in that language and the tracker keeps it.
+parse data, so the NLG (bot/rendering/nlg.py) answers in that language and the tracker
+keeps it; `greeting_only` marks a language that rests on a greeting alone ("Hello").
+
+The channels detect and translate before Rasa runs (bot/translation/prepare.py, off the
+event loop); this component takes their result and does the work itself only when
+nothing was prepared (`rasa shell`, conversation tests).
 
 Never translated: messages starting with `/` (button payloads, intents), German text,
-and texts whose language has no installed pack (then `translation_missing` names the
-language, the German NLU sees the original, and the NLG adds a short note).
+and texts whose language has no installed pack: then `translation_missing` names the
+language, and `bot.nlu.untranslated.UntranslatedMessageClassifier` at the end of the
+pipeline makes sure the German NLU's guess on that text is not used.
 """
 
 from __future__ import annotations
@@ -23,16 +29,16 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
-from bot.language.detect import detect_language
 from bot.language.lexicon import domain_names
-from bot.language.names import UNDETERMINED, configured_languages
-from bot.translation.translator import TranslationUnavailable, Translator, default_translator
+from bot.translation.prepare import language_hint, prepare, take_prepared
+from bot.translation.translator import Translator, default_translator
 
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"
 ORIGINAL_TEXT = "original_text"
 TRANSLATION_MISSING = "translation_missing"
+GREETING_ONLY = "greeting_only"
 
 
 @DefaultV1Recipe.register(
@@ -47,8 +53,6 @@ class LanguageTranslator(GraphComponent):
         return {
             # The language the NLU is trained in; None takes BOT_LANGUAGE.
             "bot_language": None,
-            # Whether to translate at all (False: detect and annotate only).
-            "translate": True,
         }
 
     def __init__(self, config: Dict[str, Any], translator: Optional[Translator] = None):
@@ -111,39 +115,24 @@ class LanguageTranslator(GraphComponent):
             self.process_message(message)
         return messages
 
-    def language_hint(self, message: Message) -> Optional[str]:
-        """Returns the language a channel says the conversation is in (widget metadata)."""
-        metadata = message.get("metadata") or {}
-        hint = metadata.get(LANGUAGE) if isinstance(metadata, dict) else None
-        return hint if isinstance(hint, str) and hint else None
-
     def process_message(self, message: Message) -> None:
-        """Detects, annotates and translates one message."""
+        """Annotates one message and gives the NLU its German text.
+
+        Takes what the channel prepared off the event loop (bot.translation.prepare);
+        detects and translates here only when nothing was prepared.
+        """
         text = message.get(TEXT) or ""
+        prepared = take_prepared(message.get("metadata"), text)
+        if prepared is None:
+            prepared = prepare(
+                text, language_hint(message.get("metadata")), self.translator, self.bot_language,
+                domain_names(),
+            )
         message.set(ORIGINAL_TEXT, text, add_to_output=True)
-        if text.startswith("/") or not text.strip():
-            message.set(LANGUAGE, UNDETERMINED, add_to_output=True)
-            return
-        try:
-            installed = self.translator.languages()
-        except Exception:  # noqa: BLE001 - a broken pack folder must not end the turn
-            logger.exception("Could not read the installed language packs.")
-            installed = set()
-        candidates = set(configured_languages()) | installed
-        language = detect_language(
-            text,
-            candidates=sorted(candidates),
-            previous=self.language_hint(message),
-            neutral=domain_names(),
-        )
-        message.set(LANGUAGE, language, add_to_output=True)
-        if language in (UNDETERMINED, self.bot_language):
-            return
-        if not self.component_config.get("translate", True):
-            return
-        try:
-            translated = self.translator.translate(text, language, self.bot_language)
-        except TranslationUnavailable:
-            message.set(TRANSLATION_MISSING, language, add_to_output=True)
-            return
-        message.set(TEXT, translated, add_to_output=True)
+        message.set(LANGUAGE, prepared.language, add_to_output=True)
+        if prepared.greeting_only:
+            message.set(GREETING_ONLY, True, add_to_output=True)
+        if prepared.missing:
+            message.set(TRANSLATION_MISSING, prepared.missing, add_to_output=True)
+        if prepared.text != text:
+            message.set(TEXT, prepared.text, add_to_output=True)

@@ -5,16 +5,19 @@ Configured in `endpoints.yml` as `nlg: type: bot.rendering.nlg.GuidanceNLG`, so 
 action names and do not use it; tests/bot/test_nlg.py covers it.
 
 A response is rendered in German from the domain, then translated into the reply
-language (bot.language.reply): text and button titles, never payloads, never the
-titles of cited documents. If the language has no pack or the model fails, the German
-text goes out with a short English note. Each message says its `language`.
+language (bot.language.reply) by bot.rendering.reply_translation: text, button titles
+and citation label, from the translation memory (reviewed, then machine translations
+made once by `make models`), live only for texts not in it; never payloads, never the
+titles of cited documents. If a text cannot be translated here (no pack, a failing
+model), it goes out in German after a note written in the user's language. Each
+message says its `language`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -28,12 +31,12 @@ from bot.language.names import configured_languages, language_name
 from bot.language.reply import reply_language
 from bot.rendering.citations import citation_label, citation_line
 from bot.rendering.quotes import QUOTE_RESPONSE, QUOTE_SLOT, fill_quote
-from bot.translation.translator import TranslationUnavailable, Translator, default_translator
+from bot.rendering.reply_translation import ReplyTranslator, choice_payload
+from bot.translation.translator import Translator
 
-MISSING_LANGUAGE_NOTE = (
-    "(Sorry, your language is not installed here yet, so I am answering in German.)"
-)
-"""Added, in English, when a reply cannot be translated into the user's language."""
+NOTE_ONLY = "note_only"
+"""`metadata: {untranslated: note_only}`: a response that, where it cannot be
+translated, is replaced by the note (it would say something untrue in German)."""
 
 
 def topic_payload(topic: str) -> str:
@@ -46,7 +49,7 @@ def language_buttons() -> List[Dict[str, str]]:
     return [
         {
             "title": language_name(code),
-            "payload": "/choose_language" + json.dumps({"language": code}, separators=(",", ":")),
+            "payload": choice_payload(code),
         }
         for code in configured_languages()
     ]
@@ -69,19 +72,17 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         domain = domain or Domain.empty()
         super().__init__(domain.responses)
         self.endpoint_config = endpoint_config
-        self._translator: Optional[Translator] = None
+        self.replies = ReplyTranslator()
 
     @property
     def translator(self) -> Translator:
-        """The translator (built on first use)."""
-        if self._translator is None:
-            self._translator = default_translator()
-        return self._translator
+        """The live translator (built on first use)."""
+        return self.replies.translator
 
     @translator.setter
     def translator(self, translator: Translator) -> None:
-        """Replaces the translator (tests, other back ends)."""
-        self._translator = translator
+        """Replaces the live translator (tests, other back ends)."""
+        self.replies.translator = translator
 
     def topic_title(self, topic: str) -> Optional[str]:
         """Returns the short title of a FAQ topic, or None for an unknown topic."""
@@ -154,15 +155,13 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         bot_language = settings.get("BOT_LANGUAGE")
         target = language or bot_language
         if target != bot_language:
-            try:
-                message, label = self.translated(message, label, bot_language, target)
-            except TranslationUnavailable:
-                target = bot_language
-                if message.get("text"):
-                    message["text"] = f"{message['text']}\n{MISSING_LANGUAGE_NOTE}"
+            message, label, target = self.replies.translate_message(
+                message, label, target, note_only=metadata.get("untranslated") == NOTE_ONLY
+            )
         if metadata.get("language_buttons"):
             # Language names are shown in their own language, never translated.
             message["buttons"] += language_buttons()
+        message["buttons"] = list({b["payload"]: b for b in message["buttons"]}.values())
         citation = citation_line(sources, label)
         if citation and message.get("text"):
             message["text"] = f"{message['text']}\n{citation}"
@@ -172,21 +171,3 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
             message["sources"] = [source.details() for source in sources]
         message["language"] = target
         return message
-
-    def translated(
-        self, message: Dict[str, Any], label: str, source: str, target: str
-    ) -> Tuple[Dict[str, Any], str]:
-        """Returns the message and citation label translated; payloads stay as they are.
-
-        Raises:
-            TranslationUnavailable: when any part cannot be translated.
-        """
-        translate = self.translator.translate
-        result = dict(message)
-        if message.get("text"):
-            result["text"] = translate(message["text"], source, target)
-        result["buttons"] = [
-            {**button, "title": translate(button["title"], source, target)}
-            for button in message.get("buttons", [])
-        ]
-        return result, translate(label, source, target)

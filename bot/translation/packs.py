@@ -6,6 +6,7 @@ Packs live in a project-local folder (`LANGUAGE_PACKS_DIR`, git-ignored): the pa
     python -m bot.translation.packs install             # from the Argos index (internet)
     python -m bot.translation.packs install --from DIR  # from local .argosmodel files
     python -m bot.translation.packs list                # what is installed
+    python -m bot.translation.packs ensure              # install what is missing, if online
 
 argostranslate reads its settings at import time, so this module sets them first and
 imports argostranslate lazily (`argos()`); nothing happens at import of this module.
@@ -192,19 +193,21 @@ def download(url: str, target: Path, label: str) -> None:
                 bar.update(len(chunk))
 
 
-def fetch_package_index() -> None:
+def fetch_package_index(timeout: float = 30) -> None:
     """Downloads the Argos package index (argostranslate's own update hides errors).
 
     Raises:
         OSError: when the index cannot be reached.
     """
     argos_settings = argos().settings
-    with urllib.request.urlopen(argos_settings.remote_package_index, timeout=30) as response:
+    with urllib.request.urlopen(argos_settings.remote_package_index, timeout=timeout) as response:
         data = response.read()
     Path(argos_settings.local_package_index).write_bytes(data)
 
 
-def install_from_index(languages: Iterable[str], bot_language: str) -> List[str]:
+def install_from_index(
+    languages: Iterable[str], bot_language: str, index_timeout: float = 30
+) -> List[str]:
     """Installs the packs for the given languages from the Argos package index.
 
     Also fetches the MiniSBD sentence-splitter models the packs need at run time.
@@ -216,7 +219,7 @@ def install_from_index(languages: Iterable[str], bot_language: str) -> List[str]
         OSError: when the package index cannot be reached.
     """
     package = argos().package
-    fetch_package_index()
+    fetch_package_index(index_timeout)
     available = {(p.from_code, p.to_code): p for p in package.get_available_packages()}
     installed = {(p.from_code, p.to_code) for p in installed_packs()}
     problems = []
@@ -263,6 +266,52 @@ def fetch_splitter_models() -> List[str]:
     return problems
 
 
+def missing_languages(languages: Iterable[str], bot_language: str) -> List[str]:
+    """Returns the user languages that cannot be translated to and from the bot language."""
+    installed = {(p.from_code, p.to_code) for p in installed_packs()}
+    return [
+        code
+        for code in dict.fromkeys(languages)
+        if code != bot_language and not set(wanted_pairs([code], bot_language)) <= installed
+    ]
+
+
+ENSURE_OFFLINE = (
+    "Language packs not installed: {missing} (no internet); the assistant answers "
+    "those languages in German with a note. Install: make models (online) or "
+    "make models FROM=folder-with-.argosmodel-files."
+)
+
+
+def ensure(languages: List[str], bot_language: str) -> int:
+    """Installs the missing packs of the configured languages if the index is reachable.
+
+    Used by `make run`: with internet, the missing packs are downloaded (with progress
+    bars) and the answers translated into their languages; offline, one line says which
+    languages are missing and how to install them, and nothing waits.
+
+    Returns:
+        0 (the assistant starts in any case).
+    """
+    missing = missing_languages(languages, bot_language)
+    if not missing:
+        return 0
+    try:
+        problems = install_from_index(missing, bot_language, index_timeout=5)
+    except OSError:
+        print(ENSURE_OFFLINE.format(missing=", ".join(missing)), file=sys.stderr)
+        return 0
+    for problem in problems:
+        print(f"Not installed: {problem}", file=sys.stderr)
+    from bot.rendering.reply_translation import main as build_translations
+
+    still_missing = missing_languages(missing, bot_language)
+    installed = [code for code in missing if code not in still_missing]
+    if installed:
+        build_translations(["build", "--languages", ",".join(installed)])
+    return 0
+
+
 def print_installed() -> None:
     """Prints the installed packs and the languages they cover."""
     packs = installed_packs()
@@ -296,11 +345,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         help="comma-separated ISO 639-1 codes (default: BOT_LANGUAGES)",
     )
     commands.add_parser("list", help="list installed packs")
+    commands.add_parser(
+        "ensure", help="install the missing packs of BOT_LANGUAGES if online (make run)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "list":
         print_installed()
         return 0
+    if args.command == "ensure":
+        languages = [c.strip() for c in settings.get("BOT_LANGUAGES").split(",") if c.strip()]
+        return ensure(languages, settings.get("BOT_LANGUAGE"))
     if args.folder:
         try:
             names = install_from_files(Path(args.folder))

@@ -1,8 +1,9 @@
 """Keeps names, terms, numbers, dates and URLs unchanged through machine translation.
 
 Protected spans are replaced by placeholders `⟦0⟧`, `⟦1⟧`, … before translation and put
-back afterwards. `restore` refuses (returns None) when the translation lost, invented or
-duplicated a placeholder, so that the caller can fall back.
+back afterwards. `restore` refuses (returns None) when the translation lost, invented,
+duplicated or mangled a placeholder (grown into a word: "⟦0⟧ector"), so that the caller
+can fall back; `contains_placeholder` tells whether any placeholder bracket is left.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _URL = r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)»“\"]|[\w.+-]+@[\w-]+(?:\.[\w-]+
 _DATE = r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"
 _NUMBER = r"\b\d+(?:[.,]\d+)*\b"
 _PLACEHOLDER = re.compile(r"⟦(\d)⟧")
+_PLACEHOLDER_MARK = re.compile("[⟦⟧]")
 
 
 def _terms_pattern(terms: Sequence[str]) -> str:
@@ -69,7 +71,19 @@ class Masked:
         found = [int(n) for n in _PLACEHOLDER.findall(translated)]
         if sorted(found) != list(range(len(self.spans))):
             return None
-        return _PLACEHOLDER.sub(lambda m: self.spans[int(m.group(1))], translated)
+        if _glued(translated) - _glued(self.text):
+            return None  # "⟦0⟧ector": a placeholder grown into a word is mangled
+        restored = _PLACEHOLDER.sub(lambda m: self.spans[int(m.group(1))], translated)
+        return None if contains_placeholder(restored) else restored
+
+
+def _glued(text: str) -> set:
+    """Returns the placeholders of a text that touch a letter or digit."""
+    return {
+        m.group(1)
+        for m in _PLACEHOLDER.finditer(text)
+        if text[m.start() - 1 : m.start()].isalnum() or text[m.end() : m.end() + 1].isalnum()
+    }
 
 
 def mask(text: str) -> Masked:
@@ -83,6 +97,11 @@ def mask(text: str) -> Masked:
         return f"⟦{len(spans) - 1}⟧"
 
     return Masked(_PROTECTED.sub(substitute, text), tuple(spans))
+
+
+def contains_placeholder(text: str) -> bool:
+    """Whether a text has a placeholder bracket `⟦` or `⟧` (whole or broken)."""
+    return _PLACEHOLDER_MARK.search(text) is not None
 
 
 def protected_spans(text: str) -> List[str]:

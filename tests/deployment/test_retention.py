@@ -60,12 +60,13 @@ def test_a_running_server_does_not_bring_back_a_deleted_conversation(tmp_path) -
             return text_of(send(stack["url"], "kept-in-memory", text))
 
         reply("bitte auf englisch")  # the conversation remembers English
-        assert "your language is not installed" in reply("danke")
+        assert "I cannot translate into your language here" in reply("danke")
 
         deleted = delete_idle_conversations(
             f"sqlite:///{db}", days=1, now=time.time() + 2 * SECONDS_PER_DAY
         )
 
         assert deleted == 1
-        assert "your language is not installed" not in reply("danke")  # a new conversation
+        # a new conversation: German again
+        assert "I cannot translate into your language here" not in reply("danke")
     assert stored_user_messages(db) == ["danke"]

@@ -41,7 +41,7 @@ REPO = HERE.parents[1]
 PHRASES_DIR = HERE / "phrases"
 OUT_DIR = REPO / "tests" / "fixtures" / "argos"
 
-LANG_NAMES = {"en": "English", "de": "German", "ar": "Arabic"}
+LANG_NAMES = {"en": "English", "de": "German", "ar": "Arabic", "fa": "Persian"}
 PLACEHOLDERS = [f"⟦{i}⟧" for i in range(10)]
 SEED = 1234
 ARGOS_VERSION = "1.12.1"

@@ -118,19 +118,20 @@ def main() -> int:
     failed = []
 
     phrases = Path(args.phrases)
-    de_en = read_pairs(phrases / "de_en.tsv")
-    ar_en = read_pairs(phrases / "ar_en.tsv")
-    for pairs, code in ((de_en, "de"), (ar_en, "ar")):
+    files = sorted(phrases.glob("*_en.tsv"))
+    tables = {path.name.split("_")[0]: read_pairs(path) for path in files}
+    for code, pairs in tables.items():
         for f, t, pp in ((code, "en", pairs), ("en", code, [(b, a) for a, b in pairs])):
             if score(translate, pp, f, t) < args.min_exact:
                 failed.append(f"{f}->{t}")
 
     # Pivot through English: only sentences whose English side exists in both files.
-    en_to_de = {en: de for de, en in de_en}
-    ar_de = [(ar, en_to_de[en]) for ar, en in ar_en if en in en_to_de]
-    for f, t, pp in (("ar", "de", ar_de), ("de", "ar", [(b, a) for a, b in ar_de])):
-        if score(translate, pp, f, t, label=f"{f}->{t} (pivot via en)") < args.min_exact:
-            failed.append(f"{f}->{t}")
+    en_to_de = {en: de for de, en in tables["de"]}
+    for code in sorted(set(tables) - {"de"}):
+        xx_de = [(xx, en_to_de[en]) for xx, en in tables[code] if en in en_to_de]
+        for f, t, pp in ((code, "de", xx_de), ("de", code, [(b, a) for a, b in xx_de])):
+            if score(translate, pp, f, t, label=f"{f}->{t} (pivot via en)") < args.min_exact:
+                failed.append(f"{f}->{t}")
     translation = argostranslate.translate.get_translation_from_codes("ar", "de")
     kind = type(translation).__name__
     print(f"ar->de translation object: {kind}")

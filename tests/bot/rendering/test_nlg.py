@@ -140,11 +140,25 @@ async def test_reply_in_arabic_goes_through_the_english_pivot(fixture_packs) -> 
     assert "Baden-Württemberg" in message["text"]
 
 
-async def test_language_without_pack_gets_german_with_an_english_note(fixture_packs) -> None:
+async def test_language_without_pack_gets_german_after_a_note_in_that_language(
+    fixture_packs,
+) -> None:
     message = await nlg().generate("utter_thank", tracker_in(detected="tr"), "rest")
-    assert message["text"].startswith("Gern geschehen!")
-    assert "your language is not installed" in message["text"]
+    note, german = message["text"].split("\n\n")
+    assert note.startswith("Üzgünüm, burada sizin dilinize çeviri yapamıyorum")
+    assert "İngilizce de yazabilirsiniz." in note  # the fixture packs translate English
+    assert "Migrationsberatung für Erwachsene (MBE" in note
+    assert german.startswith("Gern geschehen!")
     assert message["language"] == "de"
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads == ['/choose_language{"language":"de"}', '/choose_language{"language":"en"}']
+
+
+async def test_a_response_marked_note_only_becomes_the_note(fixture_packs) -> None:
+    message = await nlg().generate("utter_language_chosen", tracker_in("uk"), "rest")
+    assert message["text"].startswith("На жаль, тут я не можу перекладати вашою мовою")
+    assert "Ich antworte" not in message["text"]
+    assert message["language"] == "uk"
 
 
 def test_explicit_choice_wins_over_detection() -> None:
@@ -176,9 +190,11 @@ async def test_failing_model_gives_german_with_note() -> None:
     generator = nlg()
     generator.translator = Broken()
     message = await generator.generate("utter_greet", tracker_in("en"), "rest")
-    assert message["text"].startswith("Hallo!")
+    note, german = message["text"].split("\n\n")
+    assert note.startswith("Sorry, I cannot translate into your language here")
+    assert "write in English" not in note  # English is what failed
+    assert german.startswith("Hallo!")
     assert message["language"] == "de"
-    assert "not installed" in message["text"]
 
 
 def test_a_chosen_language_that_is_not_configured_is_ignored() -> None:
@@ -186,3 +202,89 @@ def test_a_chosen_language_that_is_not_configured_is_ignored() -> None:
 
     assert reply_language(tracker_in(language="xx", detected="en")) == "en"
     assert reply_language(tracker_in(language="xx")) == "de"
+
+
+def test_a_greeting_sets_a_new_conversation_language_but_does_not_switch_one() -> None:
+    from rasa.shared.core.events import UserUttered
+
+    from bot.language.reply import reply_language
+
+    def said(*messages):
+        events = [
+            UserUttered(text, {"name": "greet"}, [], {"language": language, **extra})
+            for text, language, extra in messages
+        ]
+        return DialogueStateTracker.from_events("user", events)
+
+    hello = ("Hello", "en", {"greeting_only": True})
+    assert reply_language(said(hello)) == "en"
+    assert reply_language(said(("مرحبا، أين أجد دورة لغة؟", "ar", {}), hello)) == "ar"
+    assert reply_language(said(hello, ("Wo finde ich einen Kurs?", "de", {}))) == "de"
+
+
+def test_every_configured_language_has_a_written_note() -> None:
+    from bot.language.names import configured_languages
+    from bot.rendering.reply_translation import NOTE_PARTS, written_notes
+
+    notes = written_notes()
+    for language in configured_languages()[1:]:
+        assert set(NOTE_PARTS) <= set(notes[language]), language
+        assert "Migrationsberatung für Erwachsene (MBE" in notes[language]["counselling"]
+        assert "Integrationsmanagement" in notes[language]["counselling"]
+
+
+async def test_no_placeholder_reaches_a_user_on_text_the_packs_never_saw(fixture_packs) -> None:
+    from rasa.shared.core.domain import Domain
+
+    responses = {
+        "utter_unseen": [{
+            "text": "Wo kann ich die MBE und WebGis in Baden-Württemberg finden?",
+            "buttons": [{"title": "Wo kann ich MBE oder WebGis erreichen?", "payload": "/help"}],
+        }]
+    }
+    generator = GuidanceNLG(domain=Domain.from_dict({"responses": responses}))
+    for language in ("en", "ar"):
+        message = await generator.generate("utter_unseen", tracker_in(language), "rest")
+        shown = message["text"] + " ".join(b["title"] for b in message["buttons"])
+        assert "⟦" not in shown and "⟧" not in shown, shown
+
+
+def test_channel_notes_come_reviewed_in_every_configured_language_without_packs() -> None:
+    from bot.channels.notes import NOTES
+    from bot.language.names import configured_languages
+
+    class NoPacks:
+        def languages(self):
+            return set()
+
+        def translate(self, text, source, target):
+            from bot.translation.translator import TranslationUnavailable
+
+            raise TranslationUnavailable("none")
+
+    generator = GuidanceNLG()
+    generator.translator = NoPacks()
+    for language in configured_languages()[1:]:
+        for notice, text in NOTES.items():
+            message = generator.render({"text": text.format(limit=500)}, [], language)
+            assert message["language"] == language, (language, notice, message["text"])
+    shortened = generator.render({"text": NOTES["shortened"].format(limit=500)}, [], "en")
+    assert "first 500 characters" in shortened["text"]
+
+
+async def test_reply_in_persian_goes_through_the_english_pivot(fixture_packs) -> None:
+    message = await nlg().generate("utter_greet", tracker_in(detected="fa"), "rest")
+    assert message["language"] == "fa"
+    assert message["text"].startswith("سلام!")
+    assert "Baden-Württemberg" in message["text"]
+    assert "ي" not in message["text"] and "ك" not in message["text"]  # Persian letters
+
+
+def test_persian_and_arabic_questions_reach_the_same_german_question(fixture_packs) -> None:
+    from bot.translation.prepare import prepare
+    from bot.translation.translator import default_translator
+
+    persian = prepare("کلاس زبان را کجا پیدا کنم؟", None, default_translator(), "de")
+    arabic = prepare("أين أجد دورة لغة؟", None, default_translator(), "de")
+    assert (persian.language, arabic.language) == ("fa", "ar")
+    assert persian.text == arabic.text == "Wo finde ich einen Sprachkurs?"

@@ -56,3 +56,33 @@ def test_packs_without_splitter_get_the_offline_one(fixture_packs) -> None:
         assert target.read_bytes() == packs.RULE_BASED_SPLITTER.read_bytes()
     finally:
         moved.rename(own)
+
+
+def test_missing_languages_are_those_without_a_way_to_and_from_german(fixture_packs) -> None:
+    assert packs.missing_languages(["en", "ar", "tr", "uk"], "de") == ["tr", "uk"]
+    assert packs.missing_languages(["en", "ar"], "de") == []
+
+
+def test_offline_ensure_says_in_one_line_what_is_missing_and_starts_at_once(
+    fixture_packs, monkeypatch, capsys
+) -> None:
+    import time
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("Temporary failure in name resolution")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    monkeypatch.setenv("BOT_LANGUAGES", "en,ar,tr,uk")
+    started = time.monotonic()
+    assert packs.main(["ensure"]) == 0
+    assert time.monotonic() - started < 5
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("Language packs not installed: tr, uk (no internet)")
+    assert "make models FROM=" in err[0]
+
+
+def test_ensure_is_silent_when_everything_is_installed(fixture_packs, monkeypatch, capsys):
+    monkeypatch.setenv("BOT_LANGUAGES", "en,ar")
+    assert packs.main(["ensure"]) == 0
+    assert capsys.readouterr().err == ""

@@ -97,16 +97,114 @@ def test_cache_drops_least_recently_used(argos) -> None:
 
 
 def test_a_crashing_model_becomes_unavailable(argos, monkeypatch) -> None:
-    from bot.translation import packs
+    pack = argos.chain("de", "en")[0]
 
-    translation = packs.argos().translate.get_translation_from_codes("de", "en")
-
-    def crash(text):
+    def crash(text, beam_size):
         raise RuntimeError("ctranslate2 exploded")
 
-    monkeypatch.setattr(translation, "translate", crash)
-    monkeypatch.setattr(
-        packs.argos().translate, "get_translation_from_codes", lambda s, t: translation
-    )
+    monkeypatch.setattr(pack, "translate", crash)
     with pytest.raises(TranslationUnavailable):
         argos.translate("Danke", "de", "en")
+
+
+def test_pivot_uses_the_two_english_packs(argos) -> None:
+    assert [(p.from_code, p.to_code) for p in argos.chain("ar", "de")] == [
+        ("ar", "en"), ("en", "de")
+    ]
+
+
+def test_translations_of_several_texts_run_at_the_same_time(argos) -> None:
+    """Two threads translate at once: neither waits for the other to finish."""
+    import threading
+
+    pack = argos.chain("de", "en")[0]
+    argos.translate("Danke", "de", "en")  # loaded
+    inside, release = threading.Barrier(2, timeout=10), threading.Event()
+    original = pack.translate
+
+    def slow(text, beam_size):
+        inside.wait()  # both threads must be translating at this point
+        release.wait(10)
+        return original(text, beam_size)
+
+    pack.translate = slow
+    try:
+        results = []
+        threads = [
+            threading.Thread(target=lambda t=t: results.append(argos.translate(t, "de", "en")))
+            for t in ("Danke", "Ja")
+        ]
+        for thread in threads:
+            thread.start()
+        release.set()
+        for thread in threads:
+            thread.join(10)
+    finally:
+        del pack.translate
+    assert sorted(results) == ["Thank you", "Yes"]
+
+
+def test_idle_models_are_unloaded_and_load_again_on_use(fixture_packs) -> None:
+    translator = ArgosTranslator(idle_unload_seconds=0.05)
+    assert translator.translate("Danke", "de", "en") == "Thank you"
+    assert [(p.from_code, p.to_code) for p in translator.loaded_packs()] == [("de", "en")]
+    import time
+
+    time.sleep(0.1)
+    assert translator.unload_idle() == 1
+    assert translator.loaded_packs() == []
+    assert translator.translate("Danke", "de", "en") == "Thank you"
+
+
+def test_decoding_stops_at_the_length_limit(fixture_packs) -> None:
+    short = ArgosTranslator(length_ratio=0.01)  # at most 2 tokens
+    assert len(short.translate("Wo finde ich einen Sprachkurs?", "de", "en").split()) <= 2
+
+
+class Scripted:
+    """A translator that answers from a table (what a model would have said)."""
+
+    def __init__(self, answers):
+        self.answers = answers
+        self.calls = []
+
+    def languages(self):
+        return {"de", "en"}
+
+    def translate(self, text, source, target):
+        self.calls.append(text)
+        return self.answers[text]
+
+
+def test_a_mangled_placeholder_falls_back_to_the_unmasked_text() -> None:
+    inner = Scripted({
+        "Wo kann ich ⟦0⟧ finden?": "Where can ⟦0⟧ector?",
+        "Wo kann ich MBE finden?": "Where can I find MBE?",
+    })
+    assert ProtectingTranslator(inner).translate("Wo kann ich MBE finden?", "de", "en") == (
+        "Where can I find MBE?"
+    )
+
+
+def test_an_invented_placeholder_never_reaches_the_user() -> None:
+    inner = Scripted({"Hallo zusammen": "Hello ⟦1⟧ together"})
+    with pytest.raises(TranslationUnavailable):
+        ProtectingTranslator(inner).translate("Hallo zusammen", "de", "en")
+
+
+def test_unmemorised_text_never_comes_back_with_a_placeholder(argos) -> None:
+    """The fixture packs give nonsense for unknown text, often with placeholders."""
+    translator = ProtectingTranslator(argos)
+    texts = [
+        "Wo kann ich den Integrationskurs der MBE in Stuttgart finden?",
+        "Rufen Sie 0711 123456 an oder schreiben Sie an info@example.org.",
+        "Der WebGis-Eintrag für 2024 nennt 17 Kurse.",
+        "Wo kann ich mich für WebGis und die MBE anmelden?",
+    ]
+    for text in texts:
+        for target in ("en", "ar"):
+            try:
+                result = translator.translate(text, "de", target)
+            except TranslationUnavailable:
+                continue
+            assert "⟦" not in result and "⟧" not in result, (text, target, result)

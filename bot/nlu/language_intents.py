@@ -1,0 +1,184 @@
+"""Keeps the two language intents honest: `untranslated` and `choose_language`.
+
+Runs after the intent classifiers and before the FallbackClassifier:
+
+* A message whose language has no pack here (`translation_missing`, set by
+  bot.nlu.language_translator) was never translated, so the German NLU's guess on it
+  means nothing: it gets the intent `untranslated` (answered with a note in the user's
+  language), unless it is an explicit, short request for a language ("English please",
+  "فارسی لطفا", a bare language name), which stays `choose_language`.
+* `untranslated` for any other message is a mistake of the classifier: the next intent
+  of the ranking takes its place.
+* `choose_language` is a request to switch the reply language only when the message
+  is not about learning or courses: "Wo kann ich Deutsch lernen?" or "where can I learn
+  German?" name a language without asking to switch; the next intent takes its place.
+
+Language names in a message whose intent is not `choose_language` are dropped: they
+were named, not asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.language_translator import ORIGINAL_TEXT, TRANSLATION_MISSING
+
+UNTRANSLATED = "untranslated"
+CHOOSE_LANGUAGE = "choose_language"
+LANGUAGE_ENTITY = "language"
+NLU_FALLBACK = "nlu_fallback"
+
+# Words of learning a language or taking a course, in the configured languages.
+_LEARNING = re.compile(
+    r"(?<!\w)(?:lern\w*|gelernt|kurs\w*|sprachkurs\w*|unterricht\w*|prüfung\w*|schule\w*|"
+    r"learn\w*|course\w*|class\w*|lesson\w*|study\w*|teach\w*|exam\w*|school\w*|"
+    r"öğren\w*|ders\w*|sınav\w*|курс\w*|уч\w*|выуч\w*|изуч\w*|вивч\w*|навч\w*|"
+    r"تعلم\w*|أتعلم|اتعلم|دورة|دورات|درس\w*|یاد|آموزش\w*|کلاس\w*|"
+    r"apprend\w*|cours|leçon\w*|étudi\w*|examen\w*)(?!\w)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+MAX_REQUEST_WORDS = 2
+"""An untranslated message asks for a language with at most this many other words."""
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class LanguageIntentGuard(GraphComponent):
+    """Corrects `untranslated` and `choose_language` (see the module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # Other words (besides language names) an untranslated request may have.
+            "max_request_words": MAX_REQUEST_WORDS,
+        }
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Creates the component."""
+        self.component_config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageIntentGuard:
+        """Creates a new component (see parent class for full docstring)."""
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Corrects the language intents of the messages.
+
+        Args:
+            messages: Messages with intents and entities.
+
+        Returns:
+            The same messages.
+        """
+        for message in messages:
+            self.process_message(message)
+        return messages
+
+    def process_message(self, message: Message) -> None:
+        """Corrects the language intents of one message."""
+        name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if message.get(TRANSLATION_MISSING):
+            if self.is_short_language_request(message):
+                set_intent(message, CHOOSE_LANGUAGE)
+            else:
+                set_intent(message, UNTRANSLATED)
+        elif name == UNTRANSLATED:
+            demote(message, UNTRANSLATED)
+        elif name == CHOOSE_LANGUAGE and about_learning(message):
+            demote(message, CHOOSE_LANGUAGE)
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != CHOOSE_LANGUAGE:
+            drop_language_entities(message)
+
+    def is_short_language_request(self, message: Message) -> bool:
+        """Whether an untranslated message names a language with hardly another word."""
+        text = message.get(TEXT) or ""
+        spans = [
+            (entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END])
+            for entity in message.get(ENTITIES) or []
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) == LANGUAGE_ENTITY
+        ]
+        if not spans or about_learning(message):
+            return False
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + " " + text[end:]
+        return len(_WORD.findall(text)) <= self.component_config["max_request_words"]
+
+
+def about_learning(message: Message) -> bool:
+    """Whether a message (or what the user wrote) is about learning or courses."""
+    texts = (message.get(TEXT) or "", message.get(ORIGINAL_TEXT) or "")
+    return any(_LEARNING.search(text) for text in texts)
+
+
+def set_intent(message: Message, name: str) -> None:
+    """Sets a message's intent for sure: the classifier's ranking meant nothing."""
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+
+
+def demote(message: Message, name: str) -> None:
+    """Replaces a wrong intent by the next one of the ranking (or nlu_fallback).
+
+    The remaining intents' confidences are scaled up to what they would be without the
+    removed ones. The FallbackClassifier after this component
+    decides whether the next intent is sure enough.
+    """
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    removed = sum(
+        entry[PREDICTED_CONFIDENCE_KEY]
+        for entry in ranking
+        if entry.get("name") in (name, UNTRANSLATED, CHOOSE_LANGUAGE)
+    )
+    # What the classifier would have said without these intents: the others share
+    # their probability in proportion.
+    scale = 1.0 / (1.0 - removed) if removed < 1.0 else 1.0
+    ranking = [
+        {**entry, PREDICTED_CONFIDENCE_KEY: min(1.0, entry[PREDICTED_CONFIDENCE_KEY] * scale)}
+        for entry in ranking
+        if entry.get("name") not in (name, UNTRANSLATED, CHOOSE_LANGUAGE)
+    ]
+    best = ranking[0] if ranking else {"name": NLU_FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(
+        INTENT,
+        {INTENT_NAME_KEY: best["name"], PREDICTED_CONFIDENCE_KEY: best[PREDICTED_CONFIDENCE_KEY]},
+        add_to_output=True,
+    )
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def drop_language_entities(message: Message) -> None:
+    """Removes the language names found in a message that asks for no language."""
+    entities = message.get(ENTITIES) or []
+    kept = [entity for entity in entities if entity.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_ENTITY]
+    if len(kept) != len(entities):
+        message.set(ENTITIES, kept, add_to_output=True)
