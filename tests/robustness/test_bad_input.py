@@ -3,8 +3,9 @@
 Every case of the corpus gets what it should: a real answer of the assistant (not only
 a note of the channel), the channel's note for an empty or shortened message, or a 4xx
 with a JSON `{"error": "..."}`; never a 500, a hung request or a crashed server. Rasa's
-own commands (`/restart`, `/session_start`, `/back`) and a bare `/faq` make the
-assistant say nothing, so the channel answers with its `no_reply` note. Afterwards the
+own commands `/back` and `/restart` get their short confirmation (`utter_back`,
+`utter_restart`); `/session_start` and a bare `/faq` make the assistant say nothing, so
+the channel answers with its `no_reply` note. Afterwards the
 server still answers a German question correctly, and a conversation started before
 the corpus (conversation A, English chosen as reply language) is still there: its
 events are in the SQLite tracker store and it goes on in English.
@@ -215,9 +216,9 @@ CORPUS: List[Case] = [
     message("path traversal", "../../../../etc/passwd"),
     message("JSON in message", '{"sender": "other", "message": "Hallo"}'),
     # --- payload abuse ------------------------------------------------------------------
-    message("payload /restart", "/restart", NO_ANSWER),
+    message("payload /restart", "/restart", REPLY),
     message("payload /session_start", "/session_start", NO_ANSWER),
-    message("payload /back", "/back", NO_ANSWER),
+    message("payload /back", "/back", REPLY),
     message("payload /nlu_fallback", "/nlu_fallback"),
     message("payload bad JSON", "/help{bad json"),
     message("payload unknown topic", '/help{"topic": "../../etc/passwd"}'),

@@ -273,7 +273,9 @@ def test_channel_notes_come_reviewed_in_every_configured_language_without_packs(
 
 
 async def test_reply_in_persian_goes_through_the_english_pivot(fixture_packs) -> None:
-    message = await nlg().generate("utter_greet", tracker_in(detected="fa"), "rest")
+    message = await fixture_nlg().generate(
+        "utter_known_greeting", tracker_in(detected="fa"), "rest"
+    )
     assert message["language"] == "fa"
     assert message["text"].startswith("سلام!")
     assert "Baden-Württemberg" in message["text"]
