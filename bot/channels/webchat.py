@@ -36,9 +36,10 @@ Differences from Rasa's `SocketIOInput` besides the sessions:
 
 * one `bot_uttered` event per bot message: `text` (not split at blank lines), `buttons`
   (`[{title, payload}]`), and when present `language` (ISO 639-1 code of the text) and
-  `sources` (`[{title, publisher, date, url}]`), which the assistant's NLG puts into the
-  message dict (`BotUttered.message()` merges them in, `OutputChannel.send_response`
-  passes them on as keyword arguments);
+  `sources` (`[{title, publisher, date, url}]`, with `short` and `citation` when the
+  source has them), which the assistant's NLG puts into the message dict
+  (`BotUttered.message()` merges them in, `OutputChannel.send_response` passes them on
+  as keyword arguments);
 * a `bot_typing` event (`{"typing": true/false}`) while a user message is processed;
 * `enter_room` is awaited (it is a coroutine in python-socketio 5.x, which Rasa 3.6 does
   not await, so persistent sessions lose their replies), and a socket that moves to
@@ -115,23 +116,28 @@ def _buttons(value: Any) -> List[Dict[str, str]]:
     return buttons
 
 
+SOURCE_KEYS = ("title", "publisher", "date", "url")
+"""What every source in `sources` has (None when unknown)."""
+
+SOURCE_EXTRA_KEYS = ("short", "citation")
+"""Passed on when present: the compact name and the compact citation the text ends with
+(`Source.details`); the widget shows that line and expands it to the full source."""
+
+
 def _sources(value: Any) -> List[Dict[str, Optional[str]]]:
     sources = []
     for source in value or []:
         if isinstance(source, dict):
             entry = source
         else:  # an object with attributes, e.g. bot.knowledge.catalogue.Source
-            entry = {
-                key: getattr(source, key, None) for key in ("title", "publisher", "date", "url")
-            }
+            entry = {key: getattr(source, key, None) for key in SOURCE_KEYS}
         if not entry.get("title"):
             continue
-        sources.append(
-            {
-                key: (str(entry[key]) if entry.get(key) is not None else None)
-                for key in ("title", "publisher", "date", "url")
-            }
-        )
+        cleaned = {
+            key: (str(entry[key]) if entry.get(key) is not None else None) for key in SOURCE_KEYS
+        }
+        cleaned.update({key: str(entry[key]) for key in SOURCE_EXTRA_KEYS if entry.get(key)})
+        sources.append(cleaned)
     return sources
 
 

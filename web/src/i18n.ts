@@ -78,6 +78,28 @@ export interface Strings {
   log: string;
   quickReplies: string;
   newWindow: string;
+  /** The link that shows the page's introduction on a phone. */
+  about: string;
+  readAloud: string;
+  /** The name of the group of the two rating buttons. */
+  feedbackQuestion: string;
+  helpful: string;
+  notHelpful: string;
+  commentLabel: string;
+  /** `{max}` is replaced with the longest comment. */
+  commentHint: string;
+  commentSend: string;
+  commentSkip: string;
+  contactsTitle: string;
+  /** Says that the contacts come from whoever runs the page, not from the sources. */
+  contactsNote: string;
+  contactTopics: string;
+  contactPhone: string;
+  contactEmail: string;
+  contactAddress: string;
+  contactHours: string;
+  contactWebsite: string;
+  contactLanguages: string;
 }
 
 const de: Strings = {
@@ -103,6 +125,24 @@ const de: Strings = {
   log: "Chatverlauf",
   quickReplies: "Antwortvorschläge",
   newWindow: "(öffnet in neuem Fenster)",
+  about: "Über diesen Assistenten",
+  readAloud: "Vorlesen",
+  feedbackQuestion: "War diese Antwort hilfreich?",
+  helpful: "Hilfreich",
+  notHelpful: "Nicht hilfreich",
+  commentLabel: "Was hat gefehlt? (freiwillig)",
+  commentHint: "Höchstens {max} Zeichen. Bitte keine persönlichen Daten.",
+  commentSend: "Rückmeldung senden",
+  commentSkip: "Ohne Kommentar senden",
+  contactsTitle: "Ansprechstellen vor Ort",
+  contactsNote: "Diese Kontakte hat der Betreiber dieser Seite selbst eingetragen. Sie stammen nicht aus den Quellen des Chats.",
+  contactTopics: "Themen",
+  contactPhone: "Telefon",
+  contactEmail: "E-Mail",
+  contactAddress: "Adresse",
+  contactHours: "Öffnungszeiten",
+  contactWebsite: "Website",
+  contactLanguages: "Sprachen",
 };
 
 const en: Strings = {
@@ -128,6 +168,24 @@ const en: Strings = {
   log: "Chat history",
   quickReplies: "Suggested replies",
   newWindow: "(opens in a new window)",
+  about: "About this assistant",
+  readAloud: "Read aloud",
+  feedbackQuestion: "Was this answer helpful?",
+  helpful: "Helpful",
+  notHelpful: "Not helpful",
+  commentLabel: "What was missing? (optional)",
+  commentHint: "At most {max} characters. Please no personal data.",
+  commentSend: "Send feedback",
+  commentSkip: "Send without comment",
+  contactsTitle: "Local contacts",
+  contactsNote: "The operator of this page entered these contacts. They do not come from the chat's sources.",
+  contactTopics: "Topics",
+  contactPhone: "Phone",
+  contactEmail: "Email",
+  contactAddress: "Address",
+  contactHours: "Opening hours",
+  contactWebsite: "Website",
+  contactLanguages: "Languages",
 };
 
 const ar: Strings = {
@@ -153,6 +211,24 @@ const ar: Strings = {
   log: "سجل المحادثة",
   quickReplies: "ردود مقترحة",
   newWindow: "(يفتح في نافذة جديدة)",
+  about: "حول هذا المساعد",
+  readAloud: "قراءة بصوت عالٍ",
+  feedbackQuestion: "هل كانت هذه الإجابة مفيدة؟",
+  helpful: "مفيدة",
+  notHelpful: "غير مفيدة",
+  commentLabel: "ما الذي كان ناقصًا؟ (اختياري)",
+  commentHint: "{max} حرف كحد أقصى. يرجى عدم إدخال بيانات شخصية.",
+  commentSend: "إرسال التقييم",
+  commentSkip: "إرسال بدون تعليق",
+  contactsTitle: "جهات الاتصال المحلية",
+  contactsNote: "أدخل مشغّل هذه الصفحة جهات الاتصال هذه بنفسه. وهي ليست من مصادر المحادثة.",
+  contactTopics: "المواضيع",
+  contactPhone: "الهاتف",
+  contactEmail: "البريد الإلكتروني",
+  contactAddress: "العنوان",
+  contactHours: "ساعات العمل",
+  contactWebsite: "الموقع الإلكتروني",
+  contactLanguages: "اللغات",
 };
 
 const fa: Strings = {
@@ -178,6 +254,24 @@ const fa: Strings = {
   log: "تاریخچه گفتگو",
   quickReplies: "پاسخ‌های پیشنهادی",
   newWindow: "(در پنجره جدید باز می‌شود)",
+  about: "درباره این دستیار",
+  readAloud: "بلند خواندن",
+  feedbackQuestion: "آیا این پاسخ مفید بود؟",
+  helpful: "مفید بود",
+  notHelpful: "مفید نبود",
+  commentLabel: "چه چیزی کم بود؟ (اختیاری)",
+  commentHint: "حداکثر {max} نویسه. لطفاً اطلاعات شخصی وارد نکنید.",
+  commentSend: "ارسال بازخورد",
+  commentSkip: "ارسال بدون توضیح",
+  contactsTitle: "مراکز تماس محلی",
+  contactsNote: "این اطلاعات تماس را گرداننده این صفحه خودش وارد کرده است. از منابع گفتگو نیستند.",
+  contactTopics: "موضوع‌ها",
+  contactPhone: "تلفن",
+  contactEmail: "ایمیل",
+  contactAddress: "نشانی",
+  contactHours: "ساعت‌های کاری",
+  contactWebsite: "وب‌سایت",
+  contactLanguages: "زبان‌ها",
 };
 
 const tr: Strings = {
@@ -203,6 +297,24 @@ const tr: Strings = {
   log: "Sohbet geçmişi",
   quickReplies: "Yanıt önerileri",
   newWindow: "(yeni pencerede açılır)",
+  about: "Bu asistan hakkında",
+  readAloud: "Sesli oku",
+  feedbackQuestion: "Bu yanıt yardımcı oldu mu?",
+  helpful: "Yardımcı oldu",
+  notHelpful: "Yardımcı olmadı",
+  commentLabel: "Ne eksikti? (isteğe bağlı)",
+  commentHint: "En fazla {max} karakter. Lütfen kişisel bilgi yazmayın.",
+  commentSend: "Geri bildirim gönder",
+  commentSkip: "Yorumsuz gönder",
+  contactsTitle: "Yerel iletişim noktaları",
+  contactsNote: "Bu iletişim bilgilerini bu sayfanın işletmecisi kendisi girdi. Sohbetin kaynaklarından gelmiyorlar.",
+  contactTopics: "Konular",
+  contactPhone: "Telefon",
+  contactEmail: "E-posta",
+  contactAddress: "Adres",
+  contactHours: "Çalışma saatleri",
+  contactWebsite: "Web sitesi",
+  contactLanguages: "Diller",
 };
 
 const uk: Strings = {
@@ -228,6 +340,24 @@ const uk: Strings = {
   log: "Історія чату",
   quickReplies: "Варіанти відповідей",
   newWindow: "(відкривається в новому вікні)",
+  about: "Про цього асистента",
+  readAloud: "Прочитати вголос",
+  feedbackQuestion: "Чи була ця відповідь корисною?",
+  helpful: "Корисно",
+  notHelpful: "Не корисно",
+  commentLabel: "Чого бракувало? (необов’язково)",
+  commentHint: "Не більше {max} символів. Будь ласка, без особистих даних.",
+  commentSend: "Надіслати відгук",
+  commentSkip: "Надіслати без коментаря",
+  contactsTitle: "Місцеві контакти",
+  contactsNote: "Ці контакти вніс сам власник цієї сторінки. Вони не з джерел чату.",
+  contactTopics: "Теми",
+  contactPhone: "Телефон",
+  contactEmail: "Ел. пошта",
+  contactAddress: "Адреса",
+  contactHours: "Години роботи",
+  contactWebsite: "Вебсайт",
+  contactLanguages: "Мови",
 };
 
 const ru: Strings = {
@@ -253,6 +383,24 @@ const ru: Strings = {
   log: "История чата",
   quickReplies: "Варианты ответов",
   newWindow: "(открывается в новом окне)",
+  about: "Об этом ассистенте",
+  readAloud: "Прочитать вслух",
+  feedbackQuestion: "Был ли этот ответ полезен?",
+  helpful: "Полезно",
+  notHelpful: "Не полезно",
+  commentLabel: "Чего не хватило? (необязательно)",
+  commentHint: "Не более {max} символов. Пожалуйста, без личных данных.",
+  commentSend: "Отправить отзыв",
+  commentSkip: "Отправить без комментария",
+  contactsTitle: "Местные контакты",
+  contactsNote: "Эти контакты внёс сам владелец этой страницы. Они не из источников чата.",
+  contactTopics: "Темы",
+  contactPhone: "Телефон",
+  contactEmail: "Эл. почта",
+  contactAddress: "Адрес",
+  contactHours: "Часы работы",
+  contactWebsite: "Сайт",
+  contactLanguages: "Языки",
 };
 
 const fr: Strings = {
@@ -278,6 +426,24 @@ const fr: Strings = {
   log: "Historique du chat",
   quickReplies: "Suggestions de réponse",
   newWindow: "(s’ouvre dans une nouvelle fenêtre)",
+  about: "À propos de cet assistant",
+  readAloud: "Lire à voix haute",
+  feedbackQuestion: "Cette réponse vous a-t-elle aidé ?",
+  helpful: "Utile",
+  notHelpful: "Pas utile",
+  commentLabel: "Qu’est-ce qui manquait ? (facultatif)",
+  commentHint: "{max} caractères au maximum. Merci de ne pas saisir de données personnelles.",
+  commentSend: "Envoyer l’avis",
+  commentSkip: "Envoyer sans commentaire",
+  contactsTitle: "Contacts sur place",
+  contactsNote: "L’exploitant de cette page a saisi lui-même ces contacts. Ils ne proviennent pas des sources du chat.",
+  contactTopics: "Thèmes",
+  contactPhone: "Téléphone",
+  contactEmail: "E-mail",
+  contactAddress: "Adresse",
+  contactHours: "Horaires d’ouverture",
+  contactWebsite: "Site web",
+  contactLanguages: "Langues",
 };
 
 const STRINGS: Record<string, Strings> = { de, en, ar, fa, tr, uk, ru, fr };

@@ -7,10 +7,15 @@
 //            (the same conversation for a token the server issued, else a new one;
 //             forget_token: that conversation is deleted first)
 //   client → user_uttered {message, customData: {language?}}   (into the socket's session)
-//   server → bot_uttered {text, buttons?, language?, sources?, notice?}   (one per message)
+//   server → bot_uttered {text, buttons?, language?, sources?, response?, notice?}
+//            (one per message; `response`: the response's name, on the assistant's
+//             answers, which can then be rated)
 //   server → bot_typing {typing: boolean}   (while the assistant works on a message)
+//   client → user_uttered {message: '/feedback{"rating", "response", "comment"?}'}
+//            (a rating; the assistant thanks)
 
 import { io, type Socket } from "socket.io-client";
+import { renderContacts, toContacts, type Contact } from "./contacts";
 import {
   Languages,
   stringsFor,
@@ -20,6 +25,7 @@ import {
   type Strings,
 } from "./i18n";
 import { renderMessage, type RenderContext } from "./render";
+import { ReadAloud } from "./speech";
 import {
   KEYS,
   appendToHistory,
@@ -33,8 +39,11 @@ import {
   saveLanguage,
   saveSessionToken,
   toButtons,
+  toResponseName,
   toSources,
+  updateInHistory,
   type ChatMessage,
+  type Rating,
 } from "./store";
 
 interface Config {
@@ -46,6 +55,8 @@ interface Config {
   metadataKey: string;
   /** The configured languages (bot/language/names.py), in the picker's order. */
   languages: Language[];
+  /** The host's own contacts (the deployment's contacts file); none by default. */
+  contacts: Contact[];
 }
 
 const DEFAULT_CONFIG: Config = {
@@ -56,6 +67,7 @@ const DEFAULT_CONFIG: Config = {
   typingEvent: "bot_typing",
   metadataKey: "customData",
   languages: toLanguages(null),
+  contacts: [],
 };
 
 /** The indicator goes away at the latest after this long without an answer. */
@@ -70,7 +82,12 @@ async function loadConfig(): Promise<Config> {
     const response = await fetch("config.json", { cache: "no-store" });
     if (!response.ok) return DEFAULT_CONFIG;
     const data = (await response.json()) as Partial<Config>;
-    return { ...DEFAULT_CONFIG, ...data, languages: toLanguages(data.languages) };
+    return {
+      ...DEFAULT_CONFIG,
+      ...data,
+      languages: toLanguages(data.languages),
+      contacts: toContacts(data.contacts),
+    };
   } catch {
     return DEFAULT_CONFIG;
   }
@@ -95,6 +112,12 @@ class WebChat {
   private readonly langList = byId<HTMLElement>("lang-list");
   private readonly handoff = byId<HTMLButtonElement>("chat-handoff");
   private readonly clear = byId<HTMLButtonElement>("chat-clear");
+  private readonly introToggle = byId<HTMLButtonElement>("intro-toggle");
+  private readonly intro = byId<HTMLElement>("intro");
+  private readonly contacts = byId<HTMLElement>("contacts");
+  private readonly speech = new ReadAloud();
+  /** The language of the labels the rendered messages have. */
+  private renderedUiLanguage: string | null = null;
 
   private readonly languages: Languages;
   private socket: Socket | null = null;
@@ -135,6 +158,8 @@ class WebChat {
       uiLanguage: this.uiLanguage,
       direction: (code) => this.languages.direction(code),
       onButton: (button, message) => this.send(button.payload, button.title, message.language),
+      onRate: (message, rating, comment) => this.rate(message, rating, comment),
+      speech: this.speech,
     };
   }
 
@@ -143,6 +168,7 @@ class WebChat {
     this.applyStrings();
     this.renderHistory(loadHistory());
     this.bindUi();
+    trackVisualViewport();
     this.setConnection("connecting");
     this.connect();
     this.root.classList.add("chat--ready");
@@ -160,6 +186,16 @@ class WebChat {
     });
     this.input.placeholder = strings.placeholder;
     this.log.setAttribute("aria-label", strings.log);
+    this.introToggle.textContent = strings.about;
+    this.introToggle.lang = this.uiLanguage;
+    renderContacts(this.contacts, this.config.contacts, strings, this.uiLanguage, this.languages);
+    // the labels of the messages (read aloud, rating) follow the language too
+    if (this.renderedUiLanguage !== null && this.renderedUiLanguage !== this.uiLanguage) {
+      this.rendered.clear();
+      this.messages.replaceChildren();
+      this.renderHistory(loadHistory());
+    }
+    this.renderedUiLanguage = this.uiLanguage;
     const current = this.chosenLanguage ?? this.languages.list[0].code;
     this.langCurrent.textContent = this.languages.name(current);
     this.langCurrent.lang = current;
@@ -225,6 +261,17 @@ class WebChat {
       this.send("/human_handoff", this.strings.handoffText, this.uiLanguage);
     });
     this.clear.addEventListener("click", () => this.clearConversation());
+    this.introToggle.addEventListener("click", () => {
+      const open = this.introToggle.getAttribute("aria-expanded") !== "true";
+      this.introToggle.setAttribute("aria-expanded", String(open));
+      this.intro.classList.toggle("intro--open", open);
+    });
+    // On a phone the chat fills the screen: bring all of it into view when typing.
+    this.input.addEventListener("focus", () => {
+      if (window.matchMedia(PHONE_LAYOUT).matches) {
+        window.setTimeout(() => this.root.scrollIntoView({ block: "end" }), 0);
+      }
+    });
     // Another tab of the same conversation changed the stored state.
     window.addEventListener("storage", (event) => {
       if (event.key === KEYS.history) this.renderHistory(loadHistory());
@@ -271,6 +318,7 @@ class WebChat {
     if (stale) {
       this.messages.replaceChildren();
       this.rendered.clear();
+      this.speech.prune();
     }
     for (const message of history) this.show(message);
   }
@@ -349,6 +397,20 @@ class WebChat {
     this.flush();
   }
 
+  /** Sends a rating of an answer (once); the assistant's thanks is shown, not the payload. */
+  private rate(message: ChatMessage, rating: Rating, comment: string): void {
+    if (!message.response) return;
+    message.rating = rating;
+    updateInHistory(message.id, { rating });
+    const feedback: Record<string, string> = { rating, response: message.response };
+    if (comment) feedback.comment = comment;
+    const metadata: Record<string, string> = {};
+    if (this.chosenLanguage) metadata.language = this.chosenLanguage;
+    this.pending.push({ message: `/feedback${JSON.stringify(feedback)}`, metadata });
+    this.setWaiting(true);
+    this.flush();
+  }
+
   private flush(): void {
     if (!this.socket?.connected || !this.sessionReady) return;
     for (const item of this.pending.splice(0)) {
@@ -379,6 +441,8 @@ class WebChat {
     }
     if (buttons.length) message.buttons = buttons;
     if (sources.length) message.sources = sources;
+    const response = toResponseName(d.response);
+    if (response) message.response = response;
     this.waiting = false;
     this.updateTyping();
     this.add(message);
@@ -442,6 +506,26 @@ class WebChat {
     this.setConnection("online");
     this.flush();
   }
+}
+
+/** The media query of the phone layout (style.css): the chat fills the screen. */
+const PHONE_LAYOUT = "(max-width: 40rem)";
+
+/**
+ * Keeps `--app-height` at the height of the visible part of the page, so that on a phone
+ * the chat ends (and its input sits) right above the on-screen keyboard also where the
+ * keyboard only covers the page (Safari) instead of resizing it (Chromium with
+ * `interactive-widget=resizes-content`; there both are the same). Not while zoomed in.
+ */
+function trackVisualViewport(): void {
+  const viewport = window.visualViewport;
+  if (!viewport) return;
+  const update = (): void => {
+    if (Math.abs(viewport.scale - 1) > 0.01) return;
+    document.documentElement.style.setProperty("--app-height", `${Math.round(viewport.height)}px`);
+  };
+  viewport.addEventListener("resize", update);
+  update();
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,11 @@
 // Turns messages into DOM elements. Every text from the bot or the user is inserted
 // with textContent / text nodes, never as HTML.
 
+import { renderFeedback } from "./feedback";
 import { DEFAULT_LANGUAGE, type Strings } from "./i18n";
-import type { Button, ChatMessage, Source } from "./store";
+import { icon } from "./icons";
+import type { ReadAloud } from "./speech";
+import type { Button, ChatMessage, Rating, Source } from "./store";
 
 /** What rendering a message needs to know besides the message. */
 export interface RenderContext {
@@ -13,6 +16,10 @@ export interface RenderContext {
   direction(code: string): "ltr" | "rtl" | "auto";
   /** A quick-reply button was pressed under a message. */
   onButton(button: Button, message: ChatMessage): void;
+  /** The user rated an answer (once). */
+  onRate(message: ChatMessage, rating: Rating, comment: string): void;
+  /** Reads answers aloud on the device. */
+  speech: ReadAloud;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -37,10 +44,9 @@ export function safeUrl(url: string | null): string | null {
   }
 }
 
-/** A source's name: a link when it has an address, else plain text. */
-function sourceName(source: Source, { strings, uiLanguage }: RenderContext): HTMLElement {
+/** A source's title: a link when it has an address, else a citation. */
+function sourceTitle(source: Source, { strings, uiLanguage }: RenderContext): HTMLElement {
   const href = safeUrl(source.url);
-  const details = [source.publisher, source.date].filter(Boolean).join(", ");
   if (href) {
     const link = el("a", "msg__source");
     link.href = href;
@@ -50,70 +56,62 @@ function sourceName(source: Source, { strings, uiLanguage }: RenderContext): HTM
     const hint = el("span", "sr-only", ` ${strings.newWindow}`);
     hint.lang = uiLanguage;
     link.append(hint);
-    if (details) link.title = details;
     return link;
   }
-  const name = el("cite", "msg__source", source.title);
-  if (details) name.title = details;
-  return name;
+  return el("cite", "msg__source", source.title);
 }
 
-interface Match {
-  start: number;
-  end: number;
-  source: Source;
-}
-
-/** Finds where the text names each source (the citation line the assistant writes). */
-function findSources(text: string, sources: Source[]): { matches: Match[]; rest: Source[] } {
-  const matches: Match[] = [];
-  const rest: Source[] = [];
-  for (const source of sources) {
-    let from = 0;
-    let found = -1;
-    // the first occurrence that does not overlap an earlier match
-    while ((found = text.indexOf(source.title, from)) !== -1) {
-      const end = found + source.title.length;
-      if (!matches.some((m) => found < m.end && end > m.start)) break;
-      from = found + 1;
-    }
-    if (found === -1) rest.push(source);
-    else matches.push({ start: found, end: found + source.title.length, source });
-  }
-  matches.sort((a, b) => a.start - b.start);
-  return { matches, rest };
+/** The compact form of a source, "BAMF, 10.07.2018", as the assistant writes it. */
+export function compactCitation(source: Source, strings: Strings): string {
+  if (source.citation) return source.citation;
+  const name = source.short ?? source.publisher ?? source.title;
+  return [name, source.date ?? strings.undated].join(", ");
 }
 
 /**
- * Fills an element with the message text. Source titles in the text become links (or
- * stay plain text without an address); sources the text does not name get their own line.
+ * Splits an answer into its body and the citation line it ends with ("Quelle: BAMF,
+ * 10.07.2018", with the label in the answer's language): the line that names the
+ * compact citation of every source. `line` is null when the text has no such line.
  */
-function renderText(target: HTMLElement, message: ChatMessage, context: RenderContext): void {
-  const { strings } = context;
-  const text = message.text;
-  const sources = message.sources ?? [];
-  const { matches, rest } = findSources(text, sources);
-  let position = 0;
-  for (const match of matches) {
-    if (match.start > position) {
-      target.append(document.createTextNode(text.slice(position, match.start)));
+export function splitCitation(text: string, sources: Source[]): { body: string; line: string | null } {
+  const citations = sources.map((s) => s.citation);
+  if (!citations.length || citations.some((c) => !c)) return { body: text, line: null };
+  const lines = text.split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (citations.every((c) => lines[i].includes(c as string))) {
+      const body = [...lines.slice(0, i), ...lines.slice(i + 1)].join("\n").trimEnd();
+      return { body, line: lines[i].trim() };
     }
-    target.append(sourceName(match.source, context));
-    position = match.end;
   }
-  if (position < text.length) target.append(document.createTextNode(text.slice(position)));
-  if (rest.length) {
-    const line = el("span", "msg__sources");
-    line.append(document.createTextNode(`${rest.length > 1 ? strings.sources : strings.source}: `));
-    rest.forEach((source, index) => {
-      if (index > 0) line.append(document.createTextNode("; "));
-      line.append(sourceName(source, context));
-      const details = [source.publisher, source.date ?? strings.undated].filter(Boolean).join(", ");
-      line.append(document.createTextNode(` (${details})`));
-    });
-    if (text) target.append(document.createTextNode("\n"));
-    target.append(line);
+  return { body: text, line: null };
+}
+
+/**
+ * The citation: one short line ("Quelle: BAMF, 10.07.2018") that opens, on a tap, a
+ * click, Enter or Space, to each source's full title (linked where it has an address),
+ * publisher and date.
+ */
+function renderCitation(line: string | null, sources: Source[], context: RenderContext): HTMLElement {
+  const { strings } = context;
+  const details = el("details", "msg__cite");
+  const summary = el(
+    "summary",
+    "msg__cite-line",
+    line ??
+      `${sources.length > 1 ? strings.sources : strings.source}: ` +
+        sources.map((s) => compactCitation(s, strings)).join("; "),
+  );
+  details.append(summary);
+  const list = el("ul", "msg__cite-list");
+  for (const source of sources) {
+    const item = el("li", "msg__cite-item");
+    item.append(sourceTitle(source, context));
+    const facts = [source.publisher, source.date ?? strings.undated].filter(Boolean).join(", ");
+    if (facts) item.append(el("span", "msg__cite-facts", facts));
+    list.append(item);
   }
+  details.append(list);
+  return details;
 }
 
 function renderButtons(message: ChatMessage, buttons: Button[], context: RenderContext): HTMLElement {
@@ -130,12 +128,43 @@ function renderButtons(message: ChatMessage, buttons: Button[], context: RenderC
   return group;
 }
 
+/** Answers that are the assistant's thanks for a rating are not rated themselves. */
+export function isRateable(message: ChatMessage): boolean {
+  return message.from === "bot" && !!message.response && !/feedback/i.test(message.response);
+}
+
+function renderActions(message: ChatMessage, spoken: string, context: RenderContext): HTMLElement | null {
+  const { strings, uiLanguage } = context;
+  const row = el("div", "msg__actions");
+  row.lang = uiLanguage;
+  row.dir = context.direction(uiLanguage);
+  if (spoken.trim()) {
+    const speak = el("button", "msg__action msg__speak");
+    speak.type = "button";
+    speak.append(icon("speaker"), el("span", "msg__action-label", strings.readAloud));
+    context.speech.attach(speak, spoken, message.language ?? DEFAULT_LANGUAGE);
+    row.append(speak);
+  }
+  if (isRateable(message)) {
+    row.append(
+      renderFeedback({
+        strings,
+        uiLanguage,
+        rating: message.rating,
+        onRate: (rating, comment) => context.onRate(message, rating, comment),
+      }),
+    );
+  }
+  return row.childElementCount ? row : null;
+}
+
 /** Builds the element of one message, with `lang` and `dir` from the message's language. */
 export function renderMessage(message: ChatMessage, context: RenderContext): HTMLElement {
   const { strings, uiLanguage } = context;
   const item = el("div", `msg msg--${message.from}`);
   item.dataset.id = message.id;
   item.dataset.from = message.from;
+  if (message.response) item.dataset.response = message.response;
   const language = message.language ?? (message.from === "bot" ? DEFAULT_LANGUAGE : undefined);
   if (language) {
     item.lang = language;
@@ -145,15 +174,21 @@ export function renderMessage(message: ChatMessage, context: RenderContext): HTM
     item.dir = "auto"; // the user's own text: let the browser pick the direction
   }
 
+  const sources = message.from === "bot" ? (message.sources ?? []) : [];
+  const { body, line } = splitCitation(message.text, sources);
   const who = el("span", "sr-only", `${message.from === "bot" ? strings.bot : strings.you}: `);
   who.lang = uiLanguage;
-  const bubble = el("p", "msg__text");
-  bubble.append(who);
-  renderText(bubble, message, context);
+  const bubble = el("div", "msg__bubble");
+  const text = el("p", "msg__text");
+  text.append(who, document.createTextNode(body));
+  bubble.append(text);
+  if (sources.length) bubble.append(renderCitation(line, sources, context));
   item.append(bubble);
 
-  if (message.from === "bot" && message.buttons?.length) {
-    item.append(renderButtons(message, message.buttons, context));
+  if (message.from === "bot") {
+    const actions = renderActions(message, body, context);
+    if (actions) item.append(actions);
+    if (message.buttons?.length) item.append(renderButtons(message, message.buttons, context));
   }
   return item;
 }

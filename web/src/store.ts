@@ -14,7 +14,14 @@ export interface Source {
   publisher: string | null;
   date: string | null;
   url: string | null;
+  /** The publisher's short name, e.g. "BAMF". */
+  short?: string;
+  /** The compact citation the answer's text ends with, e.g. "BAMF, 10.07.2018". */
+  citation?: string;
 }
+
+/** How the user rated an answer. */
+export type Rating = "helpful" | "not_helpful";
 
 export interface ChatMessage {
   id: string;
@@ -24,6 +31,11 @@ export interface ChatMessage {
   language?: string;
   buttons?: Button[];
   sources?: Source[];
+  /** The name of the assistant's response (e.g. `utter_faq/kurs_finden`); answers that
+   * have one can be rated. Channel notes have none. */
+  response?: string;
+  /** The user's rating, once given (a message is rated once). */
+  rating?: Rating;
 }
 
 const PREFIX = "integrationslotse-webchat:v1:";
@@ -109,12 +121,28 @@ export function toSources(value: unknown): Source[] {
   return value
     .filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null)
     .filter((s) => isString(s.title) && s.title !== "")
-    .map((s) => ({
-      title: s.title as string,
-      publisher: optionalString(s.publisher),
-      date: optionalString(s.date),
-      url: optionalString(s.url),
-    }));
+    .map((s) => {
+      const source: Source = {
+        title: s.title as string,
+        publisher: optionalString(s.publisher),
+        date: optionalString(s.date),
+        url: optionalString(s.url),
+      };
+      const short = optionalString(s.short);
+      const citation = optionalString(s.citation);
+      if (short) source.short = short;
+      if (citation) source.citation = citation;
+      return source;
+    });
+}
+
+/** A response name as the server sends it (`utter_…`), else null. */
+export function toResponseName(value: unknown): string | null {
+  return typeof value === "string" && /^[A-Za-z0-9_./-]{1,200}$/.test(value) ? value : null;
+}
+
+export function toRating(value: unknown): Rating | null {
+  return value === "helpful" || value === "not_helpful" ? value : null;
 }
 
 /** Checks one stored or received message; returns null for anything malformed. */
@@ -132,6 +160,10 @@ export function toMessage(value: unknown): ChatMessage | null {
   if (buttons.length) message.buttons = buttons;
   const sources = toSources(m.sources);
   if (sources.length) message.sources = sources;
+  const response = toResponseName(m.response);
+  if (response) message.response = response;
+  const rating = toRating(m.rating);
+  if (rating) message.rating = rating;
   return message;
 }
 
@@ -157,6 +189,15 @@ export function appendToHistory(message: ChatMessage): ChatMessage[] {
   const kept = history.slice(-MAX_MESSAGES);
   write(KEYS.history, JSON.stringify(kept));
   return kept;
+}
+
+/** Changes one stored message (read–modify–write like `appendToHistory`). */
+export function updateInHistory(id: string, change: Partial<ChatMessage>): void {
+  const history = loadHistory();
+  const message = history.find((m) => m.id === id);
+  if (!message) return;
+  Object.assign(message, change);
+  write(KEYS.history, JSON.stringify(history));
 }
 
 export function clearHistory(): void {
