@@ -134,7 +134,8 @@ export function renderFeedback(options: FeedbackOptions): HTMLElement {
     notHelpful.setAttribute("aria-controls", form.id);
     notHelpful.setAttribute("aria-expanded", "true");
     notHelpful.setAttribute("aria-pressed", "true");
-    field.focus();
+    field.focus({ preventScroll: true });
+    form.scrollIntoView({ block: "nearest" });
   };
 
   helpful.addEventListener("click", () => rate("helpful"));
