@@ -1,4 +1,4 @@
-// The host's own contacts (config.json `contacts`, from the deployment's contacts file):
+// The host's own contacts (config.json `contacts`, from the deployment's `contacts.yml`):
 // shown on the page under a heading that says whose they are. Nothing is shown when the
 // list is empty. Every value is inserted as text; only tel:, mailto: and http(s) links.
 
@@ -10,7 +10,8 @@ type Text = string | Record<string, string>;
 
 export interface Contact {
   name: Text;
-  topics: Text[];
+  /** What the contact is for, e.g. "Beratung zu Aufenthalt, Asyl und Familiennachzug". */
+  purpose: Text | null;
   phone: string | null;
   email: string | null;
   address: Text | null;
@@ -29,11 +30,6 @@ function toText(value: unknown): Text | null {
   return entries.length ? Object.fromEntries(entries) : null;
 }
 
-function toTexts(value: unknown): Text[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.map(toText).filter((t): t is Text => t !== null);
-}
-
 function optional(value: unknown): string | null {
   return typeof value === "string" && value.trim() ? value.trim() : null;
 }
@@ -45,7 +41,7 @@ export function toContacts(value: unknown): Contact[] {
     .filter((c): c is Record<string, unknown> => typeof c === "object" && c !== null)
     .map((c) => ({
       name: toText(c.name),
-      topics: toTexts(c.topics),
+      purpose: toText(c.purpose),
       phone: optional(c.phone),
       email: optional(c.email),
       address: toText(c.address),
@@ -148,10 +144,6 @@ export function renderContacts(
     name.textContent = localized(contact.name, uiLanguage);
     const facts = document.createElement("dl");
     facts.className = "contact__facts";
-    if (contact.topics.length) {
-      const topics = contact.topics.map((t) => localized(t, uiLanguage)).join(", ");
-      field(facts, strings.contactTopics, topics, "contact__topics");
-    }
     const tel = contact.phone ? telHref(contact.phone) : null;
     if (contact.phone) {
       field(facts, strings.contactPhone, tel ? link(tel, contact.phone) : contact.phone, "contact__phone");
@@ -179,7 +171,14 @@ export function renderContacts(
     if (contact.languages.length) {
       field(facts, strings.contactLanguages, languageList(contact.languages, languages), "contact__languages");
     }
-    item.append(name, facts);
+    item.append(name);
+    if (contact.purpose) {
+      const purpose = document.createElement("p");
+      purpose.className = "contact__purpose";
+      purpose.textContent = localized(contact.purpose, uiLanguage);
+      item.append(purpose);
+    }
+    item.append(facts);
     list.append(item);
   }
   section.append(heading, note, list);

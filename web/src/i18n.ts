@@ -93,7 +93,6 @@ export interface Strings {
   contactsTitle: string;
   /** Says that the contacts come from whoever runs the page, not from the sources. */
   contactsNote: string;
-  contactTopics: string;
   contactPhone: string;
   contactEmail: string;
   contactAddress: string;
@@ -136,7 +135,6 @@ const de: Strings = {
   commentSkip: "Ohne Kommentar senden",
   contactsTitle: "Ansprechstellen vor Ort",
   contactsNote: "Diese Kontakte hat der Betreiber dieser Seite selbst eingetragen. Sie stammen nicht aus den Quellen des Chats.",
-  contactTopics: "Themen",
   contactPhone: "Telefon",
   contactEmail: "E-Mail",
   contactAddress: "Adresse",
@@ -179,7 +177,6 @@ const en: Strings = {
   commentSkip: "Send without comment",
   contactsTitle: "Local contacts",
   contactsNote: "The operator of this page entered these contacts. They do not come from the chat's sources.",
-  contactTopics: "Topics",
   contactPhone: "Phone",
   contactEmail: "Email",
   contactAddress: "Address",
@@ -222,7 +219,6 @@ const ar: Strings = {
   commentSkip: "إرسال بدون تعليق",
   contactsTitle: "جهات الاتصال المحلية",
   contactsNote: "أدخل مشغّل هذه الصفحة جهات الاتصال هذه بنفسه. وهي ليست من مصادر المحادثة.",
-  contactTopics: "المواضيع",
   contactPhone: "الهاتف",
   contactEmail: "البريد الإلكتروني",
   contactAddress: "العنوان",
@@ -265,7 +261,6 @@ const fa: Strings = {
   commentSkip: "ارسال بدون توضیح",
   contactsTitle: "مراکز تماس محلی",
   contactsNote: "این اطلاعات تماس را گرداننده این صفحه خودش وارد کرده است. از منابع گفتگو نیستند.",
-  contactTopics: "موضوع‌ها",
   contactPhone: "تلفن",
   contactEmail: "ایمیل",
   contactAddress: "نشانی",
@@ -308,7 +303,6 @@ const tr: Strings = {
   commentSkip: "Yorumsuz gönder",
   contactsTitle: "Yerel iletişim noktaları",
   contactsNote: "Bu iletişim bilgilerini bu sayfanın işletmecisi kendisi girdi. Sohbetin kaynaklarından gelmiyorlar.",
-  contactTopics: "Konular",
   contactPhone: "Telefon",
   contactEmail: "E-posta",
   contactAddress: "Adres",
@@ -351,7 +345,6 @@ const uk: Strings = {
   commentSkip: "Надіслати без коментаря",
   contactsTitle: "Місцеві контакти",
   contactsNote: "Ці контакти вніс сам власник цієї сторінки. Вони не з джерел чату.",
-  contactTopics: "Теми",
   contactPhone: "Телефон",
   contactEmail: "Ел. пошта",
   contactAddress: "Адреса",
@@ -394,7 +387,6 @@ const ru: Strings = {
   commentSkip: "Отправить без комментария",
   contactsTitle: "Местные контакты",
   contactsNote: "Эти контакты внёс сам владелец этой страницы. Они не из источников чата.",
-  contactTopics: "Темы",
   contactPhone: "Телефон",
   contactEmail: "Эл. почта",
   contactAddress: "Адрес",
@@ -437,7 +429,6 @@ const fr: Strings = {
   commentSkip: "Envoyer sans commentaire",
   contactsTitle: "Contacts sur place",
   contactsNote: "L’exploitant de cette page a saisi lui-même ces contacts. Ils ne proviennent pas des sources du chat.",
-  contactTopics: "Thèmes",
   contactPhone: "Téléphone",
   contactEmail: "E-mail",
   contactAddress: "Adresse",
