@@ -3,7 +3,7 @@
 // list is empty. Every value is inserted as text; only tel:, mailto: and http(s) links.
 
 import type { Languages, Strings } from "./i18n";
-import { safeUrl } from "./render";
+import { mailHref, safeUrl, telHref } from "./links";
 
 /** A text the host may give in one language or in several (`{de: …, en: …}`). */
 type Text = string | Record<string, string>;
@@ -58,16 +58,6 @@ export function toContacts(value: unknown): Contact[] {
 export function localized(text: Text, language: string): string {
   if (typeof text === "string") return text;
   return text[language] ?? text.de ?? Object.values(text)[0] ?? "";
-}
-
-/** `tel:` link target: digits and a leading +, as dialled. */
-export function telHref(phone: string): string | null {
-  const dialled = phone.replace(/[^\d+]/g, "").replace(/(?!^)\+/g, "");
-  return /\d{3,}/.test(dialled) ? `tel:${dialled}` : null;
-}
-
-export function mailHref(email: string): string | null {
-  return /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(email) ? `mailto:${email}` : null;
 }
 
 /** A language's name in the language itself (like the language picker). */

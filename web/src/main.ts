@@ -7,9 +7,11 @@
 //            (the same conversation for a token the server issued, else a new one;
 //             forget_token: that conversation is deleted first)
 //   client → user_uttered {message, customData: {language?}}   (into the socket's session)
-//   server → bot_uttered {text, buttons?, language?, sources?, response?, notice?}
-//            (one per message; `response`: the response's name, on the assistant's
-//             answers, which can then be rated)
+//   server → bot_uttered {text, buttons?, language?, sources?, response?, contacts?,
+//            contacts_text?, notice?} (one per message; `response`: the response's
+//            name, on the assistant's answers, which can then be rated; `contacts_text`:
+//            the block of the host's contacts at the end of `text`, whose phone numbers,
+//            e-mail and web addresses (`contacts`) become links)
 //   server → bot_typing {typing: boolean}   (while the assistant works on a message)
 //   client → user_uttered {message: '/feedback{"rating", "response", "comment"?}'}
 //            (a rating; the assistant thanks)
@@ -39,6 +41,7 @@ import {
   saveLanguage,
   saveSessionToken,
   toButtons,
+  toContactLinks,
   toResponseName,
   toSources,
   updateInHistory,
@@ -443,6 +446,10 @@ class WebChat {
     if (sources.length) message.sources = sources;
     const response = toResponseName(d.response);
     if (response) message.response = response;
+    if (typeof d.contacts_text === "string" && d.contacts_text && text.includes(d.contacts_text)) {
+      message.contactsText = d.contacts_text;
+      message.contacts = toContactLinks(d.contacts);
+    }
     this.waiting = false;
     this.updateTyping();
     this.add(message);

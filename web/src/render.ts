@@ -4,8 +4,9 @@
 import { renderFeedback } from "./feedback";
 import { DEFAULT_LANGUAGE, type Strings } from "./i18n";
 import { icon } from "./icons";
+import { mailHref, safeUrl, telHref } from "./links";
 import type { ReadAloud } from "./speech";
-import type { Button, ChatMessage, Rating, Source } from "./store";
+import type { Button, ChatMessage, ContactLinks, Rating, Source } from "./store";
 
 /** What rendering a message needs to know besides the message. */
 export interface RenderContext {
@@ -31,17 +32,6 @@ function el<K extends keyof HTMLElementTagNameMap>(
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-/** Only http(s) addresses become links (no javascript:, data: …). */
-export function safeUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url, window.location.href);
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A source's title: a link when it has an address, else a citation. */
@@ -128,6 +118,56 @@ function renderButtons(message: ChatMessage, buttons: Button[], context: RenderC
   return group;
 }
 
+/** The reply's text without the block of the host's contacts at its end, and that block. */
+function splitContacts(message: ChatMessage): { text: string; contacts: string | null } {
+  const block = message.contactsText;
+  if (message.from !== "bot" || !block) return { text: message.text, contacts: null };
+  const at = message.text.lastIndexOf(block);
+  if (at === -1) return { text: message.text, contacts: null };
+  const text = (message.text.slice(0, at) + message.text.slice(at + block.length)).trimEnd();
+  return { text, contacts: block };
+}
+
+/** The host's contacts in a reply, as the assistant wrote them, with their phone numbers,
+ * e-mail and web addresses as links (only these exact values, never other text). */
+function renderContactsBlock(block: string, contacts: ContactLinks[]): HTMLElement {
+  const links: { text: string; href: string; external: boolean }[] = [];
+  for (const contact of contacts) {
+    const tel = contact.phone ? telHref(contact.phone) : null;
+    if (contact.phone && tel) links.push({ text: contact.phone, href: tel, external: false });
+    const mail = contact.email ? mailHref(contact.email) : null;
+    if (contact.email && mail) links.push({ text: contact.email, href: mail, external: false });
+    const web = safeUrl(contact.url);
+    if (contact.url && web) links.push({ text: contact.url, href: web, external: true });
+  }
+  const node = el("p", "msg__contacts");
+  let rest = block;
+  while (rest) {
+    // the earliest (and at one place the longest) of the values
+    let next: { at: number; link: (typeof links)[number] } | null = null;
+    for (const link of links) {
+      const at = rest.indexOf(link.text);
+      if (at !== -1 && (!next || at < next.at || (at === next.at && link.text.length > next.link.text.length))) {
+        next = { at, link };
+      }
+    }
+    if (!next) {
+      node.append(document.createTextNode(rest));
+      break;
+    }
+    if (next.at > 0) node.append(document.createTextNode(rest.slice(0, next.at)));
+    const anchor = el("a", "msg__contact-link", next.link.text);
+    anchor.href = next.link.href;
+    if (next.link.external) {
+      anchor.target = "_blank";
+      anchor.rel = "noopener noreferrer";
+    }
+    node.append(anchor);
+    rest = rest.slice(next.at + next.link.text.length);
+  }
+  return node;
+}
+
 /** Answers that are the assistant's thanks for a rating are not rated themselves. */
 export function isRateable(message: ChatMessage): boolean {
   return message.from === "bot" && !!message.response && !/feedback/i.test(message.response);
@@ -175,7 +215,8 @@ export function renderMessage(message: ChatMessage, context: RenderContext): HTM
   }
 
   const sources = message.from === "bot" ? (message.sources ?? []) : [];
-  const { body, line } = splitCitation(message.text, sources);
+  const { text: answer, contacts } = splitContacts(message);
+  const { body, line } = splitCitation(answer, sources);
   const who = el("span", "sr-only", `${message.from === "bot" ? strings.bot : strings.you}: `);
   who.lang = uiLanguage;
   const bubble = el("div", "msg__bubble");
@@ -183,10 +224,12 @@ export function renderMessage(message: ChatMessage, context: RenderContext): HTM
   text.append(who, document.createTextNode(body));
   bubble.append(text);
   if (sources.length) bubble.append(renderCitation(line, sources, context));
+  if (contacts) bubble.append(renderContactsBlock(contacts, message.contacts ?? []));
   item.append(bubble);
 
   if (message.from === "bot") {
-    const actions = renderActions(message, body, context);
+    const spoken = contacts ? `${body}\n\n${contacts}` : body;
+    const actions = renderActions(message, spoken, context);
     if (actions) item.append(actions);
     if (message.buttons?.length) item.append(renderButtons(message, message.buttons, context));
   }

@@ -20,6 +20,13 @@ export interface Source {
   citation?: string;
 }
 
+/** What of a host's contact shown in a reply becomes a link (tel:, mailto:, http). */
+export interface ContactLinks {
+  phone?: string;
+  email?: string;
+  url?: string;
+}
+
 /** How the user rated an answer. */
 export type Rating = "helpful" | "not_helpful";
 
@@ -36,6 +43,10 @@ export interface ChatMessage {
   response?: string;
   /** The user's rating, once given (a message is rated once). */
   rating?: Rating;
+  /** The block of the host's contacts the text ends with (the handoff), exactly as in
+   * `text`, and what of them becomes a link. */
+  contactsText?: string;
+  contacts?: ContactLinks[];
 }
 
 const PREFIX = "integrationslotse-webchat:v1:";
@@ -141,6 +152,21 @@ export function toResponseName(value: unknown): string | null {
   return typeof value === "string" && /^[A-Za-z0-9_./-]{1,200}$/.test(value) ? value : null;
 }
 
+/** The phone numbers, e-mail addresses and addresses on the web of contacts in a reply. */
+export function toContactLinks(value: unknown): ContactLinks[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((c): c is Record<string, unknown> => typeof c === "object" && c !== null)
+    .map((c) => {
+      const links: ContactLinks = {};
+      for (const key of ["phone", "email", "url"] as const) {
+        const text = optionalString(c[key]);
+        if (text) links[key] = text;
+      }
+      return links;
+    });
+}
+
 export function toRating(value: unknown): Rating | null {
   return value === "helpful" || value === "not_helpful" ? value : null;
 }
@@ -164,6 +190,10 @@ export function toMessage(value: unknown): ChatMessage | null {
   if (response) message.response = response;
   const rating = toRating(m.rating);
   if (rating) message.rating = rating;
+  if (isString(m.contactsText) && m.contactsText && m.text.includes(m.contactsText)) {
+    message.contactsText = m.contactsText;
+    message.contacts = toContactLinks(m.contacts);
+  }
   return message;
 }
 
