@@ -341,6 +341,25 @@ def test_the_page_shows_the_hosts_contacts_from_the_contacts_file(
     assert no_horizontal_scroll(page)
 
 
+def test_the_handoff_shows_the_hosts_contact_with_links(phone: ChatPage) -> None:
+    phone.open()
+    reply = phone.click_and_wait(
+        phone.page.get_by_role("button", name="Mit einem Menschen sprechen")
+    )
+    block = reply.locator(".msg__contacts")
+    expect(block).to_contain_text("Angabe des Betreibers")
+    expect(block).to_contain_text("Integrationsmanagement Musterstadt")
+    expect(block.get_by_role("link", name="07000 654321")).to_have_attribute(
+        "href", "tel:07000654321"
+    )
+    expect(block.get_by_role("link", name="integration@musterstadt.example")).to_have_attribute(
+        "href", "mailto:integration@musterstadt.example"
+    )
+    # the contacts come after the answer and its citation, not inside the sources
+    expect(reply.locator(".msg__cite-list")).not_to_contain_text("Musterstadt")
+    assert no_horizontal_scroll(phone.page)
+
+
 def test_no_contacts_section_without_contacts(desktop: ChatPage, page_url: str) -> None:
     config = {**served_config(page_url), "contacts": []}
     desktop.page.route(
