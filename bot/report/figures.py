@@ -83,12 +83,26 @@ def topic_titles() -> Dict[str, str]:
     return titles
 
 
+RESPONSE_LABELS: Dict[str, str] = {
+    QUOTE_RESPONSE: "Zitat aus den Quellen",
+    "utter_handoff": "Verweis an Beratung",
+    "utter_individual_advice": "Keine Einzelfallberatung",
+    "utter_not_in_sources": "Nicht in den Quellen",
+    "utter_out_of_scope": "Außerhalb des Themas",
+    "utter_scope_current": "Hinweis: Quellen 2012–2024",
+    "utter_scope_elsewhere": "Hinweis: nur Baden-Württemberg",
+    "utter_fallback": "Unsicher, Themenvorschläge",
+    "utter_emergency": "Notfallnummern",
+}
+"""Readable names of the answers that are no curated topic."""
+
+
 def response_label(name: str, titles: Dict[str, str]) -> str:
     """A readable name of a rated response: the topic's title, or what kind of answer."""
     if name in titles:
         return titles[name]
-    if name == QUOTE_RESPONSE:
-        return "Zitat aus den Quellen"
+    if name in RESPONSE_LABELS:
+        return f"{RESPONSE_LABELS[name]} ({name})"
     return name or "(ohne Angabe der Antwort)"
 
 

@@ -95,8 +95,9 @@ def test_figures_of_a_small_store(tmp_path: Path, domain: Domain) -> None:
     assert dict(figures.languages) == {"de": 4, "en": 1}
     by_label = {e.label: e for e in figures.feedback}
     assert by_label["Wo finde ich einen Sprachkurs?"].helpful == 1
-    assert by_label["utter_handoff"].not_helpful == 1
-    assert by_label["utter_handoff"].comments == [("not_helpful", "ruf mich an: [TELEFON]")]
+    handoff = by_label["Verweis an Beratung (utter_handoff)"]
+    assert handoff.not_helpful == 1
+    assert handoff.comments == [("not_helpful", "ruf mich an: [TELEFON]")]
     [group] = figures.groups
     assert {q for q, _ in group.questions} == {
         "was kostet ein parkplatz in ulm", "was kostet ein parkplatz in stuttgart"}
