@@ -486,7 +486,7 @@ def focused(page: Page) -> str:
     )
 
 
-def tab_to(page: Page, name: str, backwards: bool = False, limit: int = 12) -> None:
+def tab_to(page: Page, name: str, backwards: bool = False, limit: int = 30) -> None:
     """Presses Tab (or Shift+Tab) until the element named `name` has the focus."""
     seen = []
     for _ in range(limit):
