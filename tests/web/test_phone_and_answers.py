@@ -76,9 +76,9 @@ FAKE_SPEECH = """
 """A stand-in for the browser's speech synthesis that records what it is asked to say."""
 
 NO_SPEECH = """
-delete Window.prototype.speechSynthesis;
-delete window.speechSynthesis;
+Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
 """
+"""A browser without speech synthesis."""
 
 
 def fake_speech(voices: List[Dict[str, Any]], late: bool = False) -> str:
