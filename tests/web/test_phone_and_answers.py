@@ -164,9 +164,13 @@ def test_on_a_phone_the_input_stays_above_the_on_screen_keyboard(phone: ChatPage
     assert chat["y"] + chat["height"] <= keyboard_open["height"] + 1, chat
     assert in_viewport(page, "#chat-input"), box(page, "#chat-input")
     assert in_viewport(page, "#chat-send"), box(page, "#chat-send")
-    # the newest answer is still in sight above the input
-    last = phone.bot_messages.last.bounding_box()
-    assert last is not None and last["y"] < box(page, "#chat-input")["y"]
+    # the log still shows its end: the newest answer's actions are in sight above the input
+    log = box(page, "#chat-log")
+    end = phone.bot_messages.last.locator(".msg__actions").bounding_box()
+    assert end is not None, "the answer has no actions"
+    assert log["y"] <= end["y"] and end["y"] + end["height"] <= log["y"] + log["height"] + 1, (
+        log, end
+    )
     page.set_viewport_size(PHONE)
     page.wait_for_function("() => window.visualViewport.height === 740")
     chat = box(page, "#chat")

@@ -139,6 +139,9 @@ class WebChat {
   private connection: "connecting" | "online" | "offline" = "connecting";
   private statusVisible = false;
   private statusTimer: number | undefined;
+  /** Whether the log shows its end: it keeps showing it when it gets smaller (the
+   * on-screen keyboard) or a message comes. */
+  private logAtEnd = true;
 
   constructor(private readonly config: Config) {
     this.languages = new Languages(config.languages);
@@ -264,6 +267,14 @@ class WebChat {
       this.send("/human_handoff", this.strings.handoffText, this.uiLanguage);
     });
     this.clear.addEventListener("click", () => this.clearConversation());
+    this.log.addEventListener("scroll", () => {
+      this.logAtEnd = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 32;
+    });
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => {
+        if (this.logAtEnd) this.scrollLogToEnd();
+      }).observe(this.log);
+    }
     this.introToggle.addEventListener("click", () => {
       const open = this.introToggle.getAttribute("aria-expanded") !== "true";
       this.introToggle.setAttribute("aria-expanded", String(open));
@@ -331,7 +342,14 @@ class WebChat {
     this.rendered.add(message.id);
     const node = renderMessage(message, this.renderContext);
     this.messages.append(node);
-    this.log.scrollTop = this.log.scrollHeight;
+    this.scrollLogToEnd(true);
+  }
+
+  /** Shows the end of the log: gliding to a new message, at once when the log shrank. */
+  private scrollLogToEnd(glide = false): void {
+    const behavior = (glide ? "auto" : "instant") as ScrollBehavior; // auto: style.css
+    this.log.scrollTo({ top: this.log.scrollHeight, behavior });
+    this.logAtEnd = true;
   }
 
   private add(message: ChatMessage): void {
