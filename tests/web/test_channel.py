@@ -66,6 +66,24 @@ async def test_one_event_per_message_with_language_and_sources() -> None:
     assert data["id"]
 
 
+async def test_compact_citation_response_and_contacts_reach_the_widget() -> None:
+    """What the widget needs for the one-line citation, the rating and contact links."""
+    source = {**SOURCE, "short": "BAMF", "citation": "BAMF, 10.07.2018", "year": 2018}
+    block = "Kontakt vor Ort (Angabe des Betreibers, nicht aus den Quellen):\n• Bürgerbüro"
+    contacts = [{"name": "Bürgerbüro", "phone": "07000 654321"}]
+    emitted = await send_through_rasa(
+        nlg_message(
+            sources=[source], response="utter_faq/kurs_finden", contacts=contacts,
+            contacts_text=block,
+        )
+    )
+    data = emitted[0][1]
+    assert data["sources"] == [{**SOURCE, "short": "BAMF", "citation": "BAMF, 10.07.2018"}]
+    assert data["response"] == "utter_faq/kurs_finden"
+    assert data["contacts"] == contacts
+    assert data["contacts_text"] == block
+
+
 async def test_text_without_buttons_is_one_event_too() -> None:
     message = {"text": "Tschüss und alles Gute!", "language": "de"}
     emitted = await send_through_rasa(message)
