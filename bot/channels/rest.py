@@ -99,27 +99,38 @@ class LanguageCollectingOutput(CollectingOutputChannel):
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         """Collects a bot message.
 
-        `language` and `response` go on every part, `sources` and `contacts` on the
-        first.
+        `language` and `response` go on every part, `sources` on the first, and
+        `contacts` and `contacts_text` on the part that is the contacts block (Rasa's
+        REST channel sends each paragraph of a text as a part of its own).
         """
         every_part = {
             key: message.get(key)
             for key in ("language", "response")
             if isinstance(message.get(key), str)
         }
-        first_part = {
+        sources = message.get("sources")
+        contacts = {
             key: message.get(key)
-            for key in ("sources", "contacts")
-            if isinstance(message.get(key), list) and message.get(key)
+            for key in ("contacts", "contacts_text")
+            if isinstance(message.get(key), (list, str)) and message.get(key)
         }
         before = len(self.messages)
         await super().send_response(recipient_id, message)
-        for part in self.messages[before:]:
+        parts = self.messages[before:]
+        for part in parts:
             for key, value in every_part.items():
                 part.setdefault(key, value)
-        if len(self.messages) > before:
-            for key, value in first_part.items():
-                self.messages[before].setdefault(key, value)
+        if not parts:
+            return
+        if isinstance(sources, list) and sources:
+            parts[0].setdefault("sources", sources)
+        if contacts:
+            # Rasa's REST channel sends a text's paragraphs as parts: the contacts block
+            # (after a blank line) is its own part, and carries them.
+            block = contacts.get("contacts_text")
+            holder = next((p for p in parts if block and p.get("text") == block), parts[0])
+            for key, value in contacts.items():
+                holder.setdefault(key, value)
 
 
 async def conversation_language(request: Request, incoming: IncomingMessage) -> Optional[str]:

@@ -158,8 +158,7 @@ def bot_message_payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
 
     Returns:
         `{"id", "text", "buttons"}` plus `language`, `sources`, `response` (the name of
-        the response, which feedback names), `contacts` and `contacts_text` (the block
-        of contacts at the end of `text`, which the widget shows with links) when
+        the response, which feedback names) and `contacts` and `contacts_text` when
         present.
     """
     text = message.get("text") or ""
@@ -177,9 +176,8 @@ def bot_message_payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     response_name = message.get("response")
     if isinstance(response_name, str) and response_name:
         payload["response"] = response_name
-    for key in (
-        "image", "attachment", "custom", "elements", "notice", "contacts", "contacts_text"
-    ):
+    for key in ("image", "attachment", "custom", "elements", "notice", "contacts",
+                "contacts_text"):
         if message.get(key):
             payload[key] = message[key]
     if not payload["text"] and len(payload) == 3 and not payload["buttons"]:

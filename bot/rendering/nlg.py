@@ -152,7 +152,9 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
                 utter_action = "utter_fallback"
             message = quote or await super().generate(utter_action, tracker, output_channel)
         language = reply_language(tracker)
-        contact_topics = question_topics(latest.parse_data if latest is not None else None)
+        contact_topics = None
+        if self.contacts and (message.get("metadata") or {}).get(LOCAL_CONTACTS):
+            contact_topics = question_topics(latest.parse_data if latest is not None else None)
         rendered = await asyncio.get_running_loop().run_in_executor(
             None, self.render, message, kwargs.get("topics") or [], language, contact_topics
         )

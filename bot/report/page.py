@@ -174,8 +174,8 @@ def render(figures: Figures, retention_days: float, generated: Optional[float] =
         f"<style>{STYLE}</style></head><body>",
         "<h1>Integrationslotse BW – Bericht für das Redaktionsteam</h1>",
         f'<p class="note">Erstellt {_date(generated)}. Ausgewertet sind die Gespräche '
-        f"{retention}; keine Gesprächskennungen, Nachrichten so gespeichert, wie sie "
-        "gespeichert sind (persönliche Daten ersetzt).</p>",
+        f"{retention}; ohne Gesprächskennungen, die Nachrichten so, wie sie gespeichert "
+        "sind (persönliche Daten ersetzt).</p>",
         "<nav><ul>" + "".join(f'<li><a href="#{i}">{_escape(h)}</a></li>' for i, h in SECTIONS)
         + "</ul></nav>",
     ]
@@ -186,7 +186,7 @@ def render(figures: Figures, retention_days: float, generated: Optional[float] =
                      f"{body}</section>")
 
     rated = sum(e.helpful + e.not_helpful for e in figures.feedback)
-    section("overview", _table(["", ""], [
+    section("overview", _table(["Kennzahl", "Wert"], [
         ["Zeitraum", f"{_date(figures.first)} – {_date(figures.last)}"],
         ["Gespräche", figures.conversations],
         ["Fragen und andere Nachrichten (ohne Bewertungen)", figures.questions],
@@ -210,7 +210,7 @@ def render(figures: Figures, retention_days: float, generated: Optional[float] =
             + _table(["Thema", "Fragen"], figures.topics[:50], numeric=(1,)))
     feedback_rows = [[e.label, e.helpful, e.not_helpful] for e in figures.feedback]
     comments = "".join(
-        f"<h3>{_escape(e.label)}</h3><ul>"
+        f"<h4>{_escape(e.label)}</h4><ul>"
         + "".join(f"<li>{'hilfreich' if r == 'helpful' else 'nicht hilfreich'}: "
                   f"„{_escape(c)}“</li>" for r, c in e.comments)
         + "</ul>" for e in figures.feedback if e.comments)

@@ -165,3 +165,22 @@ async def test_other_answers_never_show_contacts(monkeypatch, tmp_path) -> None:
     for name in ("utter_faq/kurs_finden", "utter_individual_advice", "utter_greet"):
         message = await generator.generate(name, asked("meine duldung läuft ab"), "rest")
         assert "contacts" not in message, name
+
+
+async def test_rest_and_web_chat_pass_the_contacts_on(monkeypatch, tmp_path) -> None:
+    from bot.channels.rest import LanguageCollectingOutput
+    from bot.channels.webchat import bot_message_payload
+
+    generator = nlg(monkeypatch, write(tmp_path, TWO_CONTACTS))
+    message = await generator.generate("utter_handoff", asked("meine duldung läuft ab"), "rest")
+    output = LanguageCollectingOutput()
+    await output.send_response("u", dict(message))
+    answer, rest = output.messages  # REST: each paragraph is a part
+    assert "contacts" not in answer and answer["sources"]
+    assert rest["text"] == message["contacts_text"]
+    web = bot_message_payload(dict(message))
+    assert web["text"] == message["text"]
+    for sent in (rest, web):
+        assert sent["contacts"] == message["contacts"]
+        assert sent["contacts_text"] == message["contacts_text"]
+        assert sent["response"] == "utter_handoff"

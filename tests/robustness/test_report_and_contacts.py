@@ -60,21 +60,29 @@ def conversations(stack: Dict) -> Sent:
     return converse(str(stack["url"]))
 
 
+def contacts_part(replies: list) -> dict:
+    """The REST part that is the contacts block (each paragraph is its own part)."""
+    [part] = [reply for reply in replies if reply.get("contacts")]
+    return part
+
+
 def test_a_residence_referral_shows_the_hosts_residence_contact(conversations: Sent) -> None:
-    handoff = conversations.replies["residence"][-1]
-    assert handoff["response"] == "utter_handoff"
-    answer, block = handoff["text"].split("\n\n")
-    assert answer.splitlines()[-1].startswith("Quellen: ")
+    replies = conversations.replies["residence"]
+    handoff = contacts_part(replies)
+    answer = replies[replies.index(handoff) - 1]
+    assert handoff["response"] == answer["response"] == "utter_handoff"
+    assert answer["text"].splitlines()[-1].startswith("Quellen: ")
+    block = handoff["text"]
     assert block.startswith("Kontakt vor Ort (Angabe des Betreibers, nicht aus den Quellen):")
     assert "Migrationsberatung Musterstadt: Beratung zu Aufenthalt, Asyl" in block
     assert "Telefon: +49 7000 123456" in block and "Bürgerbüro" not in block
-    assert "Quelle" not in block
+    assert "Quelle" not in block and "sources" not in handoff
     assert [c["name"] for c in handoff["contacts"]] == ["Migrationsberatung Musterstadt"]
     assert handoff["contacts_text"] == block
 
 
 def test_an_english_referral_shows_it_in_english(conversations: Sent) -> None:
-    handoff = conversations.replies["en_residence"][-1]
+    handoff = contacts_part(conversations.replies["en_residence"])
     assert handoff["language"] == "en"
     block = handoff["contacts_text"]
     assert block.splitlines()[:2] == [
@@ -85,7 +93,7 @@ def test_an_english_referral_shows_it_in_english(conversations: Sent) -> None:
 
 
 def test_a_decline_shows_the_general_contact(conversations: Sent) -> None:
-    handoff = conversations.replies["declined"][-1]
+    handoff = contacts_part(conversations.replies["declined"])
     assert [c["name"] for c in handoff["contacts"]] == ["Bürgerbüro Musterstadt"]
 
 
