@@ -220,7 +220,7 @@ def render(figures: Figures, retention_days: float, generated: Optional[float] =
     language_rows = [(f"{language_name(code)} ({code})" if code != "?" else "unbekannt", n)
                      for code, n in figures.languages]
     section("languages", _image(chart_bars(language_rows, "Fragen"), "Sprachen")
-            + _table(["Sprache der Antworten", "Fragen"], language_rows, numeric=(1,)))
+            + _table(["Sprache der Nachricht", "Fragen"], language_rows, numeric=(1,)))
     groups = []
     for number, group in enumerate(figures.groups, start=1):
         kinds = ", ".join(f"{PATH_LABELS[p]}: {n}" for p, n in sorted(group.paths.items()))
