@@ -41,6 +41,7 @@ contacts:
 
 DECLINED_QUESTION = "was kostet ein parkplatz vor dem rathaus"
 DECLINED_ALIKE = "was kostet der parkplatz am rathaus"
+UNSURE_QUESTION = "xkcd qwrt zzz"
 COMMENT = "Ich brauche einen Kurs am Abend, ruf mich an: 0151 23456789"
 
 
@@ -104,7 +105,7 @@ def converse(url: str) -> Sent:
     course = ask(third, "course_third", "ich suche einen sprachkurs")
     ask(third, "feedback_helpful_2", feedback_payload("helpful", course[0]["response"]))
     sent.helpful += 1
-    ask(third, "unsure", "was ist das ding mit dem xyz")
+    ask(third, "unsure", UNSURE_QUESTION)
     return sent
 
 

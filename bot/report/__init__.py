@@ -9,7 +9,7 @@ HTML page with its charts embedded (`results/report/index.html`):
   counselling, declined, unsure (fallback suggestions), emergency, other (small talk);
 * the topics asked most;
 * feedback per topic (helpful / not helpful, the redacted comments);
-* the languages of the replies;
+* the languages users wrote in;
 * the declined and unsure questions, grouped by similarity (TF-IDF over the German
   NLU text, agglomerative clustering; scikit-learn).
 

@@ -68,6 +68,13 @@ def _pyplot():
     return plt
 
 
+def _whole_numbers(axis) -> None:
+    """Counts: ticks at whole numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def chart_per_day(figures: Figures) -> Optional[str]:
     """Bar chart: conversations and user messages per day."""
     if not figures.days:
@@ -85,6 +92,7 @@ def chart_per_day(figures: Figures) -> Optional[str]:
     axis.set_xticklabels([d.strftime("%d.%m.") for d in days][::step], rotation=45)
     axis.legend()
     axis.set_ylabel("Anzahl")
+    _whole_numbers(axis.yaxis)
     return _png(figure)
 
 
@@ -99,6 +107,7 @@ def chart_bars(pairs: Sequence[Tuple[str, float]], xlabel: str) -> Optional[str]
     axis.set_yticks(list(range(len(pairs)))[::-1])
     axis.set_yticklabels(labels)
     axis.set_xlabel(xlabel)
+    _whole_numbers(axis.xaxis)
     return _png(figure)
 
 
@@ -117,6 +126,7 @@ def chart_feedback(figures: Figures) -> Optional[str]:
     axis.set_yticklabels([e.label[:60] for e in entries])
     axis.set_xlabel("Bewertungen")
     axis.legend()
+    _whole_numbers(axis.xaxis)
     return _png(figure)
 
 
@@ -220,7 +230,7 @@ def render(figures: Figures, retention_days: float, generated: Optional[float] =
     language_rows = [(f"{language_name(code)} ({code})" if code != "?" else "unbekannt", n)
                      for code, n in figures.languages]
     section("languages", _image(chart_bars(language_rows, "Fragen"), "Sprachen")
-            + _table(["Sprache der Antworten", "Fragen"], language_rows, numeric=(1,)))
+            + _table(["Sprache der Nachricht", "Fragen"], language_rows, numeric=(1,)))
     groups = []
     for number, group in enumerate(figures.groups, start=1):
         kinds = ", ".join(f"{PATH_LABELS[p]}: {n}" for p, n in sorted(group.paths.items()))

@@ -40,7 +40,8 @@ class Turn:
         german: The text the German NLU saw (the translation, or the text).
         intent: The intent it got.
         responses: The names of the responses of the replies, in order.
-        language: The language of the replies (else of the message), or "".
+        language: The language the user wrote in (detected), else that of the first
+            reply (a `/payload`), or "".
         sources: The compact names of the documents the replies cite.
         feedback: The rating, for a `/feedback` message.
         bot_messages: How many bot messages answered it.
@@ -139,7 +140,7 @@ def turns_from_events(rows: Iterable[Any]) -> Iterator[Turn]:
         if name:
             current.responses.append(name)
         metadata = data.get("metadata") or {}
-        if metadata.get("language") and current.bot_messages == 1:
+        if metadata.get("language") and not current.language:
             current.language = metadata["language"]
         for source in metadata.get("sources") or []:
             short = source.get("short") if isinstance(source, dict) else None

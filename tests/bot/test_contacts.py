@@ -184,3 +184,25 @@ async def test_rest_and_web_chat_pass_the_contacts_on(monkeypatch, tmp_path) -> 
         assert sent["contacts"] == message["contacts"]
         assert sent["contacts_text"] == message["contacts_text"]
         assert sent["response"] == "utter_handoff"
+
+
+def test_the_web_chat_config_lists_the_contacts(monkeypatch, tmp_path) -> None:
+    from bot.channels.webchat import WebChatInput
+
+    monkeypatch.setenv("CONTACTS_FILE", str(PROJECT_ROOT / "contacts.yml"))
+    assert WebChatInput.from_credentials({}).client_config()["contacts"] == []
+    monkeypatch.setenv("CONTACTS_FILE", str(write(tmp_path, TWO_CONTACTS)))
+    contacts = WebChatInput.from_credentials({}).client_config()["contacts"]
+    assert contacts[0] == {
+        "name": "Migrationsberatung Musterstadt",
+        "topics": ["residence", "asylum", "family"],
+        "purpose": {"de": "Beratung zu Aufenthalt, Asyl und Familiennachzug",
+                    "en": "Advice on residence, asylum and family reunification"},
+        "phone": "+49 7000 123456",
+        "email": "beratung@musterstadt.example",
+        "address": "Marktplatz 1, 70000 Musterstadt",
+        "opening_hours": {"de": "Mo–Do 9–12 Uhr"},
+        "url": "https://www.musterstadt.example/beratung",
+        "languages": ["de", "en", "ar"],
+    }
+    assert contacts[1]["email"] is None and contacts[1]["opening_hours"] == {}

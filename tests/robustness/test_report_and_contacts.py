@@ -24,6 +24,7 @@ from tests.report_conversations import (
     DECLINED_ALIKE,
     DECLINED_QUESTION,
     TWO_CONTACTS,
+    UNSURE_QUESTION,
     Sent,
     converse,
     free_port,
@@ -76,7 +77,7 @@ def test_a_residence_referral_shows_the_hosts_residence_contact(conversations: S
     assert block.startswith("Kontakt vor Ort (Angabe des Betreibers, nicht aus den Quellen):")
     assert "Migrationsberatung Musterstadt: Beratung zu Aufenthalt, Asyl" in block
     assert "Telefon: +49 7000 123456" in block and "Bürgerbüro" not in block
-    assert "Quelle" not in block and "sources" not in handoff
+    assert "Quelle:" not in block and "Quellen:" not in block and "sources" not in handoff
     assert [c["name"] for c in handoff["contacts"]] == ["Migrationsberatung Musterstadt"]
     assert handoff["contacts_text"] == block
 
@@ -147,7 +148,8 @@ def test_the_report_shows_the_ratings_and_the_unanswered_questions(
     [(rating, comment)] = by_label["Verweis an Beratung (utter_handoff)"].comments
     assert rating == "not_helpful" and "[TELEFON]" in comment and "0151" not in comment
     assert figures.paths["curated"] >= 3 and figures.paths["referred"] >= 2
-    assert figures.paths["declined"] >= 2 and figures.paths["unsure"] >= 1
+    assert figures.paths["declined"] >= 2 and figures.paths["unsure"] >= 1, [
+        (k, [r["response"] for r in v]) for k, v in conversations.replies.items()]
     assert dict(figures.languages)["en"] >= 1
     together = [g for g in figures.groups
                 if {DECLINED_QUESTION, DECLINED_ALIKE} <= {q for q, _ in g.questions}]
@@ -164,6 +166,7 @@ def test_the_report_shows_the_ratings_and_the_unanswered_questions(
     assert seen["images"] and all(seen["images"])
     texts = seen["texts"]
     assert DECLINED_QUESTION in texts["gaps"] and DECLINED_ALIKE in texts["gaps"]
+    assert UNSURE_QUESTION in texts["gaps"]
     assert "Wo finde ich einen Sprachkurs?" in texts["topics"]
     assert "Wo finde ich einen Sprachkurs?\t2\t0" in texts["feedback"]
     assert "English (en)" in texts["languages"]
