@@ -133,6 +133,8 @@ def test_every_response_button_topic_label_and_note_is_a_text_to_translate() -> 
     assert texts["note/empty"].startswith("Ihre Nachricht ist leer")
     assert "{limit}" not in texts["note/shortened"]
     assert any(key.startswith("utter_faq/") for key in texts)
+    assert texts["utter_emergency"].startswith("Im Notfall rufen Sie sofort die 112")
+    assert "utter_source_quote" not in texts  # only a slot: the quote is translated live
 
 
 def test_the_build_command_and_status_report(fixture_packs, tmp_path, monkeypatch, capsys):
