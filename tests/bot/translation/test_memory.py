@@ -138,21 +138,24 @@ def test_every_response_button_topic_label_and_note_is_a_text_to_translate() -> 
 
 
 def test_the_build_command_and_status_report(fixture_packs, tmp_path, monkeypatch, capsys):
-    from bot.rendering import reply_translation
-
-    monkeypatch.setenv("TRANSLATION_MEMORY_DIR", str(tmp_path))
-    assert reply_translation.main(["build", "--languages", "en,tr"]) == 0
-    out = capsys.readouterr().out
-    assert "tr: no language pack installed" in out
-    assert (tmp_path / "en.yml").is_file() and not (tmp_path / "tr.yml").exists()
-    assert reply_translation.main(["status", "--languages", "en"]) == 0
-    line = capsys.readouterr().out.strip().splitlines()[-1]
     import re
 
+    from bot.rendering import reply_translation
     from bot.translation.memory import REVIEWED_DIR
 
+    monkeypatch.setenv("TRANSLATION_MEMORY_DIR", str(tmp_path))
+    assert reply_translation.main(["build", "--languages", "en,ar,tr"]) == 0
+    out = capsys.readouterr().out
+    assert "tr: no language pack installed" in out
+    assert not (tmp_path / "tr.yml").exists()
+    # English is reviewed throughout (translations/en.yml): nothing left for the machine.
+    assert read_entries(tmp_path / "en.yml") == {}
+    assert reply_translation.main(["status", "--languages", "en,ar"]) == 0
+    english, arabic = capsys.readouterr().out.strip().splitlines()[-2:]
     reviewed = len(read_entries(REVIEWED_DIR / "en.yml"))
-    assert re.fullmatch(rf"en: {reviewed} reviewed, [1-9]\d* machine, 0 stale .*", line), line
+    assert english == f"en: {reviewed} reviewed, 0 machine, 0 stale (0 reviewed), 0 missing"
+    reviewed = len(read_entries(REVIEWED_DIR / "ar.yml"))
+    assert re.fullmatch(rf"ar: {reviewed} reviewed, [1-9]\d* machine, 0 stale .*", arabic), arabic
 
 
 def test_the_committed_reviewed_files_are_well_formed() -> None:
