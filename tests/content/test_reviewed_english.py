@@ -5,7 +5,9 @@ English is the one language besides German whose answers are written for the pro
 English entry is stale and English speakers would get the German text after a "cannot
 translate" note wherever no pack is installed: so a missing or stale entry fails here,
 and the English must keep every year, figure, "as of", hedge, negation, protected term
-and quote of the German (tests/content/english.py).
+and quote of the German (tests/content/english.py). And every response, rendered for
+an English conversation with no language pack at all, comes out in English, its topic
+buttons too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import List, NamedTuple
 
 import pytest
 
-from bot.rendering.reply_translation import texts_to_translate
+from bot.rendering.reply_translation import texts_to_translate, written_notes
 from bot.translation.memory import REVIEWED_DIR, TranslationMemory, read_entries
 from tests.content.english import ENGLISH_NUMBER_WORDS, problems
 from tests.content.meaning import NUMBER_WORDS
@@ -98,3 +100,50 @@ def test_a_wrong_english_is_found(mutation: Mutation) -> None:
     assert mutation.old in entry.text, "the mutation no longer applies to the real English"
     wrong = entry.text.replace(mutation.old, mutation.new)
     assert problems(mutation.key, entry.source, wrong), f"not found: {wrong}"
+
+
+class NoPacks:
+    """A translator without any language pack: only the kept translations can be served."""
+
+    def languages(self):
+        return set()
+
+    def translate(self, text, source, target):
+        from bot.translation.translator import TranslationUnavailable
+
+        raise TranslationUnavailable("no pack")
+
+
+def english_nlg():
+    from rasa.shared.core.domain import Domain
+
+    from bot.knowledge.curated import load_responses
+    from bot.rendering.nlg import GuidanceNLG
+    from bot.rendering.reply_translation import SLOT_ONLY, response_files
+
+    responses = {
+        name: variations
+        for name, variations in load_responses(response_files()).items()
+        if not any(SLOT_ONLY.fullmatch(str(v.get("text", "")).strip()) for v in variations)
+    }
+    generator = GuidanceNLG(domain=Domain.from_dict({"responses": responses}))
+    generator.translator = NoPacks()
+    return generator
+
+
+GENERATOR = english_nlg()
+
+
+@pytest.mark.parametrize("name", sorted(GENERATOR.responses))
+def test_every_response_reaches_an_english_speaker_in_english_without_a_pack(name) -> None:
+    import copy
+
+    for variation in GENERATOR.responses[name]:
+        message = GENERATOR.render(copy.deepcopy(variation), [], "en")
+        assert message["language"] == "en", message["text"]
+        assert written_notes()["en"]["cannot_translate"] not in message["text"]
+        titles = {b["title"] for b in message.get("buttons", [])}
+        assert not GERMAN_TOPIC_TITLES & titles, titles
+
+
+GERMAN_TOPIC_TITLES = {text for key, text in TEXTS.items() if key.startswith("topic/")}
