@@ -90,6 +90,15 @@ def test_a_kept_translation_serves_a_text_with_other_numbers(memory) -> None:
     )
 
 
+def test_a_text_with_a_repeated_number_is_served_only_as_it_was_translated(memory) -> None:
+    german = "2016 förderte das Land Beauftragte. Deshalb förderte das Land 2016 Beauftragte."
+    english = "In 2016 the state funded officers. That is why in 2016 the state funded officers."
+    review(memory, "en", answer=Entry(german, english, "2026-12-01 A"))
+    assert memory.lookup(german, "en") == english
+    # Which 2016 became 2017 cannot be told from the translation: not "2016 … 2016".
+    assert memory.lookup(german.replace("Land 2016", "Land 2017"), "en") is None
+
+
 def test_the_reply_translator_serves_memory_first_and_live_last(memory, fixture_translator):
     class Counting:
         calls = 0
