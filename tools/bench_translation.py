@@ -35,11 +35,11 @@ from typing import Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot import settings  # noqa: E402
 from tools.fixture_packs import realistic  # noqa: E402
 from tools.stack import (  # noqa: E402
     FIXTURE_PHRASES,
     PROJECT_ROOT,
-    effective_settings,
     percentile,
     rest_credentials,
     running_stack,
@@ -68,7 +68,7 @@ GERMAN = ["Hallo", "Wo finde ich einen Sprachkurs?", "Danke", "Was macht ein Int
 
 def configured_user_languages() -> List[str]:
     """Returns BOT_LANGUAGES (the languages users may write)."""
-    values = effective_settings({})
+    values = settings.effective({})
     return [code.strip() for code in values["BOT_LANGUAGES"].split(",") if code.strip()]
 
 
