@@ -168,6 +168,10 @@ def main() -> int:
     print(f"Size-realistic packs: {realistic.ARCHITECTURE}; {len(languages)} user languages; "
           f"decoding capped at {float(env['TRANSLATION_MAX_LENGTH_RATIO']):.2f} × source "
           f"pieces + 2 (the phrase pairs' reference length)")
+    values = settings.effective()
+    print("Translation of user messages: " + ", ".join(
+        f"{name} {values[name]}" for name in
+        ("TRANSLATION_THREADS", "TRANSLATION_INTRA_THREADS", "TRANSLATION_BEAM_SIZE")))
     print("SentencePiece pieces per word of the bench messages (a real pack: about 1.1–1.6): "
           + ", ".join(f"{code} {pieces_per_word(code, texts):.2f}" for code, texts
                       in [("de", GERMAN), *((code, MESSAGES[code]) for code in languages)]))
