@@ -10,7 +10,8 @@ placeholder ever comes out) and `CachingTranslator` (each text translated once).
 
 * translations run in parallel: there is no lock around translating, only around
   loading a model (CTranslate2 translators are thread-safe; `TRANSLATION_THREADS` of
-  them run at once per model, its `inter_threads`);
+  them run at once per model, its `inter_threads`, each on `TRANSLATION_INTRA_THREADS`
+  cores, its `intra_threads`);
 * a model is loaded on first use and unloaded when it has been idle for
   `TRANSLATION_IDLE_UNLOAD` seconds, so that memory stays bounded with many languages;
 * decoding stops after `TRANSLATION_MAX_LENGTH_RATIO` times the source's tokens, so that
