@@ -136,7 +136,12 @@ def train_sentencepiece(folder: Path, languages: Iterable[str]) -> Path:
     pair; here on the words of those languages with their frequencies in running text
     (wordfreq: Wikipedia, subtitles, news, web text), which is what a unigram
     SentencePiece model learns from a corpus (it splits at spaces first), each language
-    weighted equally as in a parallel corpus.
+    weighted equally as in a parallel corpus. One difference: a word that is part of no
+    other listed word never becomes a piece of its own ("où" splits into "o", "ù"), so
+    a few short words split more finely than in a real pack. Words drawn by their
+    frequencies into running text avoid that, but split the rarer words (which such a
+    sample holds a few times only) more finely still: 1.64 pieces per word in German
+    instead of 1.45.
 
     Args:
         folder: Where the model is written.
