@@ -177,6 +177,13 @@ SETTINGS: List[Setting] = [
         "Messages per minute one client may send on average after its burst.",
     ),
     Setting(
+        "CONTACTS_FILE",
+        "contacts.yml",
+        "The host's local contacts, shown with the handoff to human counselling (relative "
+        "paths are inside the project; see `contacts.example.yml`). Read and checked once "
+        "at start; empty or missing: no contacts are shown.",
+    ),
+    Setting(
         "TRUSTED_PROXIES",
         "0",
         "Number of reverse proxies in front of the Rasa server; the REST rate limit takes "

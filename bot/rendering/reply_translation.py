@@ -152,7 +152,7 @@ def texts_to_translate() -> Dict[str, str]:
     """Returns every German text of the assistant that replies show, by a stable key.
 
     Response texts and button titles, FAQ topic titles (topic buttons), the citation
-    labels, and the channels' notes.
+    labels, the channels' notes, and the labels of the local contacts block.
     """
     from rasa.shared.core.domain import Domain
 
@@ -160,6 +160,7 @@ def texts_to_translate() -> Dict[str, str]:
     from bot.channels.notes import NOTES
     from bot.knowledge.curated import load_responses
     from bot.rendering.citations import citation_label
+    from bot.rendering.contacts import TEXTS as CONTACT_TEXTS
     from bot.rendering.nlg import GuidanceNLG
 
     nlg = GuidanceNLG(domain=Domain.from_dict({"responses": load_responses()}))
@@ -179,6 +180,7 @@ def texts_to_translate() -> Dict[str, str]:
         texts[f"label/{label}"] = label
     for notice, text in NOTES.items():
         texts[f"note/{notice}"] = text.format(limit=max_message_chars())
+    texts.update(CONTACT_TEXTS)
     return texts
 
 
