@@ -103,6 +103,7 @@ class SourceRetriever(GraphComponent):
             # at least this much, and more than the topic, is quoted after the
             # topic's answer ("both"), when the topic may answer another aspect.
             "both_min_coverage": 0.5,
+            "both_min_score": 3.0,
             # A second sentence of the same document is added when it scores at least
             # this share of the best one.
             "second_sentence_ratio": 0.8,
@@ -161,11 +162,13 @@ class SourceRetriever(GraphComponent):
                 metadata = [variant.get("metadata") or {} for variant in variants]
                 evidence = [e for m in metadata for e in m.get("evidence") or []]
                 words = [m.get("title") or "" for m in metadata]
+                titles = " ".join(m.get("title") or "" for m in metadata)
                 words += [variant.get("text") or "" for variant in variants] + evidence
                 self._topics[name[len("utter_"):]] = {
-                    "evidence": evidence, "text": " ".join(words)
+                    "evidence": evidence, "text": " ".join(words),
+                    "sentences": [f"{titles} {e}" for e in evidence],
                 }
-        return self._topics.get(topic_key, {"evidence": [], "text": ""})
+        return self._topics.get(topic_key, {"evidence": [], "text": "", "sentences": []})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data alone."""
@@ -193,7 +196,10 @@ class SourceRetriever(GraphComponent):
         hits = self.index.search(text, top=self.component_config["hits"])
         topic = self.selected_topic(message)
         evidence = self.topic(topic)["evidence"] if topic else []
-        topic_coverage = self.index.coverage(text, [self.topic(topic)["text"]]) if topic else 0.0
+        # How well the topic's own evidence answers the question: its best evidence
+        # sentence (with the topic's title), not the union of all its words.
+        topic_coverage = (self.index.coverage(text, self.topic(topic)["sentences"])
+                          if topic else 0.0)
         ranked_evidence = [e for key in self.ranked_topics(message)
                            for e in self.topic(key)["evidence"]]
         decision = self.decide(intent, hits, evidence, topic_coverage, ranked_evidence)
@@ -274,9 +280,9 @@ class SourceRetriever(GraphComponent):
                       and best.coverage - topic_coverage >= config["aspect_min_margin"])
             if better:
                 return "aspect"
-            if (best.score >= config["aspect_min_score"]
+            if (best.score >= config["both_min_score"]
                     and best.coverage >= config["both_min_coverage"]
-                    and best.coverage > topic_coverage):
+                    and best.coverage >= topic_coverage):
                 return "both"
         return "none"
 
