@@ -343,8 +343,11 @@ class SourceIndex:
         return cls(all_sentences(catalogue.values(), seeds_dir))
 
     def _known(self, stem: str) -> List[str]:
-        """The stems of the sources a question's stem stands for: itself, a close
-        variant ("koordiniert" / "koordini"), or the nearest word when it is a typo."""
+        """The stems of the sources a question's stem stands for.
+
+        Itself, a close variant ("koordiniert" / "koordini"), or the nearest word when
+        it is a typo.
+        """
         if stem in self._vocabulary_set:
             found = [stem]
         elif len(stem) >= VARIANT_LENGTH:

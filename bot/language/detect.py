@@ -330,8 +330,10 @@ def _greeting_language(words: list[str], langs: list[str]) -> str | None:
 
 
 def written_in(text: str, language: str, vocabulary: Collection[str]) -> bool:
-    """Whether every word of a message (two or more) is a word of a vocabulary of the
-    language, or a common word of it ("was sagte aydan özoğuz" with the sources' words).
+    """Whether every word of a message (two or more) is of a language.
+
+    A word is when it stands in the vocabulary or is a common word of the language
+    ("was sagte aydan özoğuz", with the sources' words as the vocabulary).
 
     Args:
         text: The user's message.

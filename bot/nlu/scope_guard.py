@@ -260,8 +260,10 @@ class ScopeGuard(GraphComponent):
 
     @staticmethod
     def found_document_names(message: Message, place: str) -> bool:
-        """Whether a document of the sentences found for the message names the place
-        ("was war Lucha in Berlin wichtig": the 2017 workshop in Berlin)."""
+        """Whether a document of the sentences found for the message names the place.
+
+        "was war Lucha in Berlin wichtig": the 2017 workshop in Berlin.
+        """
         hits = (message.get(SOURCE_RETRIEVAL) or {}).get("hits") or []
         known = sentences_by_id(default_index().sentences)
         for hit in hits:
