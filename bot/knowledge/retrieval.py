@@ -76,6 +76,14 @@ ALIASES: Dict[str, str] = {
     "job": "arbeitsmarkt arbeit",
     "arbeit": "arbeitsmarkt arbeit",
     "geld": "millionen euro finanzierung",
+    "lernen": "sprachförderung integrationskurs",
+    "sprache": "sprachförderung",
+    "chef": "leiter leitet",
+    "chefin": "leiterin leitet",
+    "rathaus": "kommunen gemeinden",
+    "gemeinde": "gemeinden kommunen",
+    "stadt": "städte kommunen",
+    "landkreis": "kreise kommunen",
 }
 """Everyday words and short names, with the words the sources use for them."""
 
