@@ -272,7 +272,7 @@ def figures(verdicts: Sequence[Verdict]) -> Figures:
     )
 
 
-def report(verdicts: Sequence[Verdict]) -> str:
+def report(verdicts: Sequence[Verdict], label: str = "Held-out knowledge set") -> str:
     """Returns the misses and the figures as text."""
     lines = []
     for verdict in verdicts:
@@ -281,7 +281,7 @@ def report(verdicts: Sequence[Verdict]) -> str:
             lines.append(f"  MISS [{verdict.question.kind}] {verdict.question.text!r} -> "
                          f"{verdict.path} ({verdict.reason}): {said}")
     result = figures(verdicts)
-    lines.append(f"Knowledge set: {result.answerable} answerable, "
+    lines.append(f"{label}: {result.answerable} answerable, "
                  f"{result.unanswerable} unanswerable questions")
     lines.append(f"answered with the right fact and its source: {result.answered:.3f}")
     lines.append(f"unanswerable declined or referred:          {result.declined:.3f}")
@@ -316,7 +316,9 @@ def main() -> int:
                                log_dir=Path(folder) / "log", model=args.model,
                                credentials=rest_credentials(Path(folder))) as stack:
                 verdicts = evaluate(str(stack["url"]), questions)
-    print(report(verdicts))
+    label = ("Held-out knowledge set" if args.questions.resolve() == QUESTIONS
+             else f"Knowledge set {args.questions}")
+    print(report(verdicts, label))
     result = figures(verdicts)
     failed = (result.answered < args.min_answered or result.declined < args.min_declined
               or result.invented)

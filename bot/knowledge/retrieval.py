@@ -212,7 +212,22 @@ def source_words() -> frozenset:
     return frozenset(found)
 
 
-STOPWORDS = frozenset(STOPWORDS_GERMAN) | QUESTION_WORDS
+FUNCTION_WORDS = frozenset(
+    """beim pro wieviel wieviele worauf worüber wovon womit woran wodurch ungefähr etwa
+    extra bzw usw""".split()
+)
+"""More words of a question that say nothing about its subject."""
+
+
+def _folded(word: str) -> set:
+    """A word as people type it without umlauts: "für" -> "fur", "fuer"; "heißt" -> "heisst"."""
+    plain = word.replace("ß", "ss")
+    return {plain.translate(str.maketrans("äöü", "aou")),
+            plain.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")}
+
+
+_STOPWORDS = frozenset(STOPWORDS_GERMAN) | QUESTION_WORDS | FUNCTION_WORDS | {"heißt"}
+STOPWORDS = _STOPWORDS | frozenset(f for word in _STOPWORDS for f in _folded(word))
 
 
 _ACCENTS = str.maketrans("éèêáàâíìóòúùç", "eeeaaaiioouuc")
