@@ -302,13 +302,14 @@ class SourceRetriever(GraphComponent):
         return hit.score >= min_score and hit.coverage >= config["fallback_min_coverage"]
 
     def quoted(self, hits: List[Hit]) -> List[Hit]:
-        """Returns the hits to quote: the best, and a close second of its paragraph."""
+        """Returns the hits to quote: the best, and a close second of its document."""
         best = hits[0]
         chosen = [best]
         for hit in hits[1:2]:
             same_document = hit.sentence.doc_id == best.sentence.doc_id
-            if same_document and hit.score >= best.score * self.component_config[
-                "second_sentence_ratio"
-            ]:
+            close = hit.score >= best.score * self.component_config["second_sentence_ratio"]
+            # A sentence that covers more of the question but scores lower (a longer
+            # sentence): both, so that the quote holds what was asked.
+            if same_document and (close or hit.coverage > best.coverage):
                 chosen.append(hit)
         return sorted(chosen, key=lambda h: h.sentence.index)
