@@ -75,8 +75,8 @@ _SCRIPTS = {
 }
 _DEFAULT_SCRIPTS = ("LATIN",)
 
-# Letters that, among the languages langdetect knows, only this one of the
-# supported languages uses: a word with one counts as a word of that language.
+# Letters that, among the supported languages, only this one uses (ö and ü: German
+# and Turkish): a word with one counts as a word of that language (of both).
 _MARKER_LETTERS = {
     lang: frozenset(letters)
     for lang, letters in {
@@ -84,8 +84,8 @@ _MARKER_LETTERS = {
         "ar": "كيةى",
         "uk": "іїєґ",
         "ru": "ыэъё",
-        "tr": "ğı",
-        "de": "ß",
+        "tr": "ğıöü",
+        "de": "ßäöü",
         "fr": "œ",
     }.items()
 }
@@ -101,7 +101,7 @@ _COMMON_WORDS = {
         von vom zu zum zur im bis bald stimmt verstehe weiß sehr viel vielleicht
         natürlich entschuldigung heute jetzt hier da noch schon nur mal kann muss möchte
         geht gibt geht's gibt's nach über wieder dann immer passt verstanden prima toll
-        klasse ahnung hilfe frage des am""",
+        klasse ahnung hilfe frage des am je desto""",
     "en": """thanks thank thx ty you yes yeah yep no nope please pls plz good morning
         evening night bye goodbye see later the is are am i it what where when why who
         how which do does can my me your need have has and or but not with for of to

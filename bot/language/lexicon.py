@@ -18,6 +18,9 @@ MIN_LENGTH = 2
 """Single capital letters are not taken."""
 
 _CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][\wÄÖÜäöüß]*")
+_WITHOUT_UMLAUTS = (str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"}),
+                    str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+"""People without a German keyboard write "Oney" or "Oeney" for "Öney"."""
 _SENTENCE_START = re.compile(r"(?:^|[.!?:„“\"]\s*|\n\s*)$")
 
 
@@ -26,7 +29,8 @@ def domain_names() -> FrozenSet[str]:
     """Returns the lower-cased names, nouns and acronyms of the sources.
 
     Capitalised words at a sentence start ("Ein", "Was") and the common words the
-    detector uses as evidence are left out, so that German stays recognisable.
+    detector uses as evidence are left out, so that German stays recognisable. Names
+    with umlauts are also taken as written without them ("oney", "oeney" for "Öney").
     """
     words = set()
     for source in load_catalogue().values():
@@ -36,7 +40,8 @@ def domain_names() -> FrozenSet[str]:
             at_start = _SENTENCE_START.search(content[max(0, match.start() - 3) : match.start()])
             if len(word) >= MIN_LENGTH and not at_start and not is_common_word(word):
                 words.add(word)
-    return frozenset(words)
+    spelled = {word.translate(table) for word in words for table in _WITHOUT_UMLAUTS}
+    return frozenset(words | {word for word in spelled if not is_common_word(word)})
 
 
 _WORD = re.compile(r"[^\W\d_]+")

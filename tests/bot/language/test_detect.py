@@ -263,3 +263,19 @@ def test_held_out_harder_messages_accuracy() -> None:
 )
 def test_latin_letters_arabizi_finglish_and_code_switching(text, expected) -> None:
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["je früher desto besser integration", "wofür ist das geld", "förderung für mütter"]
+)
+def test_german_umlauts_count_for_german(text: str) -> None:
+    # "je" is French too; "früher" and "mütter" are written only in German or Turkish
+    assert detect_language(text) == "de"
+
+
+@pytest.mark.parametrize("text", ["bilkay oney ministerin", "bilkay oeney ministerin"])
+def test_names_of_the_sources_without_umlauts_say_nothing(text: str) -> None:
+    from bot.language.lexicon import domain_names
+
+    # "Öney" typed without its umlaut is still the minister's name, no English word
+    assert detect_language(text, neutral=domain_names()) == "und"
