@@ -226,7 +226,8 @@ def _folded(word: str) -> set:
             plain.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")}
 
 
-_STOPWORDS = frozenset(STOPWORDS_GERMAN) | QUESTION_WORDS | FUNCTION_WORDS | {"heißt"}
+# "heißt" stays a word: "wie heißt die App" asks for a detail the sources may lack.
+_STOPWORDS = frozenset(STOPWORDS_GERMAN) | QUESTION_WORDS | FUNCTION_WORDS
 STOPWORDS = _STOPWORDS | frozenset(f for word in _STOPWORDS for f in _folded(word))
 
 

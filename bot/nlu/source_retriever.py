@@ -282,7 +282,7 @@ class SourceRetriever(GraphComponent):
                 return "aspect"
             if (best.score >= config["both_min_score"]
                     and best.coverage >= config["both_min_coverage"]
-                    and best.coverage >= topic_coverage):
+                    and best.coverage > topic_coverage):
                 return "both"
         return "none"
 
