@@ -104,6 +104,8 @@ class SourceRetriever(GraphComponent):
             # topic's answer ("both"), when the topic may answer another aspect.
             "both_min_coverage": 0.5,
             "both_min_score": 3.0,
+            # ... by this many points more than the topic's best evidence sentence.
+            "both_min_margin": 0.0,
             # A second sentence of the same document is added when it scores at least
             # this share of the best one.
             "second_sentence_ratio": 0.8,
@@ -282,7 +284,7 @@ class SourceRetriever(GraphComponent):
                 return "aspect"
             if (best.score >= config["both_min_score"]
                     and best.coverage >= config["both_min_coverage"]
-                    and best.coverage > topic_coverage):
+                    and best.coverage > topic_coverage + config["both_min_margin"]):
                 return "both"
         return "none"
 
