@@ -21,7 +21,7 @@ STAMP := $(VENV)/.installed
 TEST_PACKS := $(CURDIR)/var/test-language-packs
 
 .PHONY: help setup models models-list test-packs lint pytest validate train test-stories \
-	nlu-eval test-integration web test shell run actions bench loadtest clean
+	nlu-eval test-integration web test shell run actions bench loadtest report clean
 
 help:
 	@echo "make run          start the assistant (Rasa server + action server) and print its URL"
@@ -39,6 +39,7 @@ help:
 	@echo "make actions      run the action server alone"
 	@echo "make bench        print accuracy, latency, training time and memory figures"
 	@echo "make loadtest     realistic, saturation and long-conversation load figures"
+	@echo "make report       content-gap report of the stored conversations (results/report/index.html)"
 	@echo "make models       install the language packs (internet), or: make models FROM=folder"
 	@echo "make models-list  list the installed language packs"
 	@echo "make setup        create the virtualenv (every target does when needed)"
@@ -136,6 +137,10 @@ bench: train
 # Loopback load test (bounded; stops by itself): realistic, saturation, long conversation.
 loadtest: train
 	$(BIN)/python tools/loadtest.py
+
+# The content team's report: the stored conversations within RETENTION_DAYS (bot/report/).
+report: $(STAMP)
+	$(BIN)/python -m bot.report --out results/report
 
 clean:
 	rm -rf $(MODEL_DIR) results .pytest_cache .ruff_cache web/dist

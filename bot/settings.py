@@ -121,6 +121,13 @@ SETTINGS: List[Setting] = [
         "parallel translations per language model); about the number of cores.",
     ),
     Setting(
+        "TRANSLATION_INTRA_THREADS",
+        "1",
+        "Cores one translation uses (CTranslate2's `intra_threads`). 2 makes a single "
+        "translation faster on an idle machine; 1 translates the most messages per second "
+        "when several arrive at once.",
+    ),
+    Setting(
         "TRANSLATION_IDLE_UNLOAD",
         "900",
         "A language model unused for this many seconds is unloaded from memory and loaded "
@@ -168,6 +175,13 @@ SETTINGS: List[Setting] = [
         "RATE_LIMIT_PER_MINUTE",
         "30",
         "Messages per minute one client may send on average after its burst.",
+    ),
+    Setting(
+        "CONTACTS_FILE",
+        "contacts.yml",
+        "The host's local contacts, shown with the handoff to human counselling (relative "
+        "paths are inside the project; see `contacts.example.yml`). Read and checked once "
+        "at start; empty or missing: no contacts are shown.",
     ),
     Setting(
         "TRUSTED_PROXIES",

@@ -35,11 +35,11 @@ from typing import Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot import settings  # noqa: E402
 from tools.fixture_packs import realistic  # noqa: E402
 from tools.stack import (  # noqa: E402
     FIXTURE_PHRASES,
     PROJECT_ROOT,
-    effective_settings,
     percentile,
     rest_credentials,
     running_stack,
@@ -68,17 +68,23 @@ GERMAN = ["Hallo", "Wo finde ich einen Sprachkurs?", "Danke", "Was macht ein Int
 
 def configured_user_languages() -> List[str]:
     """Returns BOT_LANGUAGES (the languages users may write)."""
-    values = effective_settings({})
+    values = settings.effective({})
     return [code.strip() for code in values["BOT_LANGUAGES"].split(",") if code.strip()]
 
 
-def length_ratio(sp_model: Path) -> float:
-    """Mean ratio of reference to source length (pieces) over the fixture phrase pairs."""
+def length_ratio(root: Path) -> float:
+    """Mean ratio of reference to source length (pieces) over the fixture phrase pairs.
+
+    Each pair is measured with its own packs' SentencePiece model.
+    """
     import sentencepiece as spm
 
-    processor = spm.SentencePieceProcessor(model_file=str(sp_model))
     ratios = []
     for path in sorted(realistic.PHRASES_DIR.glob("*_en.tsv")):
+        pair = path.stem
+        processor = spm.SentencePieceProcessor(
+            model_file=str(realistic.sentencepiece_model(root, pair))
+        )
         for line in path.read_text(encoding="utf-8").splitlines():
             if "\t" not in line or line.startswith("#"):
                 continue
@@ -106,7 +112,7 @@ def prepare(languages: List[str], folder: Path) -> Dict[str, str]:
     for language in languages:
         entries = {key: Entry(text, text) for key, text in texts.items()}
         write_entries(memory / f"{language}.yml", language, entries, "# bench stand-ins\n")
-    ratio = length_ratio(PACKS / "sentencepiece.model")
+    ratio = length_ratio(PACKS)
     return {
         "LANGUAGE_PACKS_DIR": str(PACKS),
         "TRANSLATION_MEMORY_DIR": str(memory),
@@ -116,18 +122,14 @@ def prepare(languages: List[str], folder: Path) -> Dict[str, str]:
     }
 
 
-def pieces_per_word(texts: List[str]) -> float:
-    """Returns how finely the packs' SentencePiece model splits a language's messages.
+def pieces_per_word(language: str, texts: List[str]) -> float:
+    """Returns how finely the language's packs split its messages (pieces per word).
 
-    A real pack's 50,000-piece model has about 1.1 to 1.6 pieces per word; where this
-    model splits more finely (little text of that language here), the turns cost more
-    than with a real pack.
+    A real pack's 50,000-piece model has about 1.1 to 1.6 pieces per word; a finer
+    split makes a turn cost more than with a real pack.
     """
-    import sentencepiece as spm
-
-    processor = spm.SentencePieceProcessor(model_file=str(PACKS / "sentencepiece.model"))
-    pieces = sum(len(processor.encode(text)) for text in texts)
-    return pieces / sum(len(text.split()) for text in texts)
+    pair = f"{language}_en" if language != "en" else "de_en"
+    return realistic.pieces_per_word(realistic.sentencepiece_model(PACKS, pair), texts)
 
 
 def rss_mb(pid: int) -> Tuple[float, float]:
@@ -166,6 +168,13 @@ def main() -> int:
     print(f"Size-realistic packs: {realistic.ARCHITECTURE}; {len(languages)} user languages; "
           f"decoding capped at {float(env['TRANSLATION_MAX_LENGTH_RATIO']):.2f} × source "
           f"pieces + 2 (the phrase pairs' reference length)")
+    values = settings.effective()
+    print("Translation of user messages: " + ", ".join(
+        f"{name} {values[name]}" for name in
+        ("TRANSLATION_THREADS", "TRANSLATION_INTRA_THREADS", "TRANSLATION_BEAM_SIZE")))
+    print("SentencePiece pieces per word of the bench messages (a real pack: about 1.1–1.6): "
+          + ", ".join(f"{code} {pieces_per_word(code, texts):.2f}" for code, texts
+                      in [("de", GERMAN), *((code, MESSAGES[code]) for code in languages)]))
     with running_stack(rasa_port=5305, actions_port=5355, extra_env=env, log_dir=folder,
                        credentials=rest_credentials(folder)) as stack:
         url, pid = stack["url"], stack["rasa"].pid
@@ -181,7 +190,7 @@ def main() -> int:
             latencies = timed_turns(url, language, MESSAGES[language], TURNS_PER_LANGUAGE)
             everything += latencies
             print(line(f"translated turns, {language}", latencies)
-                  + f", {pieces_per_word(MESSAGES[language]):.1f} pieces per word")
+                  + f", {pieces_per_word(language, MESSAGES[language]):.2f} pieces per word")
         print(line("translated turns, all languages", everything))
         used, _ = rss_mb(pid)
         print(f"Rasa server memory with the packs of the user messages loaded: {used:.0f} MB")

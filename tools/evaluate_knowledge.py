@@ -226,15 +226,29 @@ def judge(question: Question, replies: List[dict], reader: ReplyReader) -> Verdi
     return Verdict(question, replies, True, path, invented=invented)
 
 
+def without_contacts(reply: dict) -> dict:
+    """Returns a reply without the local contacts block that ends its text, if any."""
+    block = reply.get("contacts_text")
+    text = reply.get("text") or ""
+    if not block or not text.endswith(block):
+        return reply
+    return {**reply, "text": text[: -len(block)].rstrip()}
+
+
 def evaluate(url: str, questions: Sequence[Question]) -> List[Verdict]:
-    """Sends every question to the assistant at `url` and judges the replies."""
+    """Sends every question to the assistant at `url` and judges the replies.
+
+    The host's local contacts (`contacts.yml`) are cut off the replies first: they are
+    the host's information, not a statement from the sources.
+    """
     from tools.stack import send
 
     reader = ReplyReader()
     verdicts = []
     for number, question in enumerate(questions):
         started = time.perf_counter()
-        replies = send(url, f"heldout-{number}", question.text)
+        replies = [without_contacts(reply)
+                   for reply in send(url, f"heldout-{number}", question.text)]
         seconds = time.perf_counter() - started
         verdict = judge(question, replies, reader)
         verdict.seconds = seconds

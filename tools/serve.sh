@@ -31,6 +31,9 @@ case "$DEPLOYMENT" in
   scale-out) ENDPOINTS=endpoints.scale-out.yml ;;
   *) echo "DEPLOYMENT must be 'single' or 'scale-out', not '$DEPLOYMENT'" >&2; exit 2 ;;
 esac
+# The host's local contacts (CONTACTS_FILE): a mistake stops the start, naming file,
+# contact and field (the assistant would refuse to start with it anyway).
+"$BIN/python" -m bot.contacts >/dev/null || exit 2
 # Language packs of BOT_LANGUAGES: installed now if missing and online (progress bars);
 # offline, one line says which are missing, and the assistant starts at once.
 "$BIN/python" -m bot.translation.packs ensure || echo "Language pack check failed; continuing." >&2

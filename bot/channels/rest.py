@@ -45,8 +45,11 @@ and differs from Rasa's `RestInput` in what it accepts:
   client sending in parallel cannot turn refusals into a flood of its own); the
   message is not processed.
 * Each bot message also carries `language` (ISO 639-1 code of its text) when the
-  NLG sets it, and `sources` (title, publisher, date, compact citation of each cited
-  document) when it cites any; the channel's own notes carry `notice` (`empty`,
+  NLG sets it, `response` (the name of the response it came from, e.g.
+  `utter_faq/kurs_finden`, which feedback names: `bot.dialogue.feedback`), `sources`
+  (title, publisher, date, compact citation of each cited document) when it cites
+  any, and `contacts` (the host's local contacts it shows, `bot.contacts`) when it
+  shows any; the channel's own notes carry `notice` (`empty`,
   `shortened`, `error`, `timeout`, `no_reply`, `rate_limited`), so that clients can
   tell them apart in any language.
 """
@@ -94,16 +97,40 @@ class LanguageCollectingOutput(CollectingOutputChannel):
         return "collector"
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """Collects a bot message: `language` on every part, `sources` on the first."""
-        language = message.get("language")
+        """Collects a bot message.
+
+        `language` and `response` go on every part, `sources` on the first, and
+        `contacts` and `contacts_text` on the part that is the contacts block (Rasa's
+        REST channel sends each paragraph of a text as a part of its own).
+        """
+        every_part = {
+            key: message.get(key)
+            for key in ("language", "response")
+            if isinstance(message.get(key), str)
+        }
         sources = message.get("sources")
+        contacts = {
+            key: message.get(key)
+            for key in ("contacts", "contacts_text")
+            if isinstance(message.get(key), (list, str)) and message.get(key)
+        }
         before = len(self.messages)
         await super().send_response(recipient_id, message)
-        if isinstance(language, str):
-            for part in self.messages[before:]:
-                part.setdefault("language", language)
-        if isinstance(sources, list) and sources and len(self.messages) > before:
-            self.messages[before].setdefault("sources", sources)
+        parts = self.messages[before:]
+        for part in parts:
+            for key, value in every_part.items():
+                part.setdefault(key, value)
+        if not parts:
+            return
+        if isinstance(sources, list) and sources:
+            parts[0].setdefault("sources", sources)
+        if contacts:
+            # Rasa's REST channel sends a text's paragraphs as parts: the contacts block
+            # (after a blank line) is its own part, and carries them.
+            block = contacts.get("contacts_text")
+            holder = next((p for p in parts if block and p.get("text") == block), parts[0])
+            for key, value in contacts.items():
+                holder.setdefault(key, value)
 
 
 async def conversation_language(request: Request, incoming: IncomingMessage) -> Optional[str]:

@@ -13,9 +13,12 @@ Configured in `credentials.yml`::
 * `/webhooks/webchat/` – the page with the chat widget (built into `web/dist`); a
   browser that opens `/` is redirected there (other clients still get Rasa's hello),
 * `/webhooks/webchat/<file>` – its script and stylesheet,
-* `/webhooks/webchat/config.json` – the socket.io settings the widget needs and the
+* `/webhooks/webchat/config.json` – the socket.io settings the widget needs, the
   configured languages (`languages`: `[{code, name, dir}]`, from
-  `bot.language.names`), which the widget's language picker offers,
+  `bot.language.names`), which the widget's language picker offers, and the host's
+  local contacts (`contacts`: `[{name, topics, purpose, phone, email, address,
+  opening_hours, url, languages}]` from `contacts.yml`, `bot.contacts`; `purpose` and
+  `opening_hours` are texts by language code; an empty list by default),
 * `/webhooks/webchat/health` – `{"status": "ok"}`.
 
 Sessions (with `session_persistence: true`; `bot.channels.session`):
@@ -35,10 +38,12 @@ Sessions (with `session_persistence: true`; `bot.channels.session`):
 Differences from Rasa's `SocketIOInput` besides the sessions:
 
 * one `bot_uttered` event per bot message: `text` (not split at blank lines), `buttons`
-  (`[{title, payload}]`), and when present `language` (ISO 639-1 code of the text) and
-  `sources` (`[{title, publisher, date, url}]`), which the assistant's NLG puts into the
-  message dict (`BotUttered.message()` merges them in, `OutputChannel.send_response`
-  passes them on as keyword arguments);
+  (`[{title, payload}]`), and when present `language` (ISO 639-1 code of the text),
+  `sources` (`[{title, publisher, date, url}]`), `response` (the name of the response,
+  which a `/feedback` message names: `bot.dialogue.feedback`) and `contacts` (the
+  host's local contacts shown with the message: `bot.contacts`), which the assistant's
+  NLG puts into the message dict (`BotUttered.message()` merges them in,
+  `OutputChannel.send_response` passes them on as keyword arguments);
 * a `bot_typing` event (`{"typing": true/false}`) while a user message is processed;
 * `enter_room` is awaited (it is a coroutine in python-socketio 5.x, which Rasa 3.6 does
   not await, so persistent sessions lose their replies), and a socket that moves to
@@ -93,6 +98,7 @@ from bot.channels.notes import render_note, stored_conversation_language
 from bot.channels.rate_limit import RateLimiter, Verdict
 from bot.channels.session import SessionIssuer, WebChatSession
 from bot.channels.webpage import DEFAULT_WEB_DIR, WebPage, redirect_browsers_to
+from bot.contacts import configured_contacts
 from bot.language.names import configured_languages, language_name, text_direction
 from bot.translation.prepare import prepare_message_metadata
 
@@ -144,7 +150,9 @@ def bot_message_payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
             `sources`); `image`, `attachment`, `custom` and `elements` pass through.
 
     Returns:
-        `{"id", "text", "buttons"}` plus `language` and `sources` when present.
+        `{"id", "text", "buttons"}` plus `language`, `sources`, `response` (the name of
+        the response, which feedback names) and `contacts` and `contacts_text` when
+        present.
     """
     text = message.get("text") or ""
     payload: Dict[str, Any] = {
@@ -158,7 +166,11 @@ def bot_message_payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     sources = _sources(message.get("sources"))
     if sources:
         payload["sources"] = sources
-    for key in ("image", "attachment", "custom", "elements", "notice"):
+    response_name = message.get("response")
+    if isinstance(response_name, str) and response_name:
+        payload["response"] = response_name
+    for key in ("image", "attachment", "custom", "elements", "notice", "contacts",
+                "contacts_text"):
         if message.get(key):
             payload[key] = message[key]
     if not payload["text"] and len(payload) == 3 and not payload["buttons"]:
@@ -363,6 +375,7 @@ class WebChatInput(SocketIOInput):
                 {"code": code, "name": language_name(code), "dir": text_direction(code)}
                 for code in configured_languages()
             ],
+            "contacts": [contact.details() for contact in configured_contacts()],
         }
 
     # --- blueprint ---------------------------------------------------------------------

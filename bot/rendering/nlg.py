@@ -25,14 +25,25 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import settings
+from bot.contacts import configured_contacts, matching_contacts, question_topics
+from bot.dialogue.feedback import INVALID_RESPONSE, THANKS_RESPONSE, needs_invalid_answer
 from bot.knowledge.catalogue import sources_for
 from bot.knowledge.curated import FAQ_RESPONSE_PREFIX
 from bot.language.names import configured_languages, language_name
 from bot.language.reply import reply_language
 from bot.rendering.citations import citation_label, citation_line
+from bot.rendering.contacts import contacts_block
 from bot.rendering.quotes import QUOTE_RESPONSE, QUOTE_SLOT, fill_quote
 from bot.rendering.reply_translation import ReplyTranslator, choice_payload
 from bot.translation.translator import Translator
+
+RESPONSE_KEY = "response"
+"""The key of a rendered message that names the response it came from (e.g.
+`utter_faq/kurs_finden`), so that feedback can name the answer it rates."""
+
+LOCAL_CONTACTS = "local_contacts"
+"""`metadata: {local_contacts: true}`: the response ends with the host's matching local
+contacts (`bot.contacts`, `bot.rendering.contacts`), after its citation."""
 
 NOTE_ONLY = "note_only"
 """`metadata: {untranslated: note_only}`: a response that, where it cannot be
@@ -73,6 +84,8 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         super().__init__(domain.responses)
         self.endpoint_config = endpoint_config
         self.replies = ReplyTranslator()
+        # read and checked once, at start: a mistake in the file stops the start
+        self.contacts = configured_contacts()
 
     @property
     def translator(self) -> Translator:
@@ -116,8 +129,17 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
             **kwargs: Values from a custom action; `topics` adds topic buttons.
 
         Returns:
-            The message to send, or None for an unknown response.
+            The message to send, or None for an unknown response. Its `response` key
+            names the response rendered: `utter_action`, or what replaced it
+            (`utter_fallback` for a quote that cannot be filled,
+            `utter_feedback_invalid` for feedback that cannot be read).
         """
+        latest = tracker.latest_message
+        if utter_action == THANKS_RESPONSE and latest is not None and needs_invalid_answer(
+            latest.text, latest.parse_data
+        ):
+            # a `/feedback` payload that cannot be read (bot/dialogue/feedback.py)
+            utter_action = INVALID_RESPONSE
         if utter_action == QUOTE_RESPONSE:
             kwargs.setdefault(QUOTE_SLOT, "")
         message = await super().generate(utter_action, tracker, output_channel, **kwargs)
@@ -125,16 +147,26 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
             return None
         if utter_action == QUOTE_RESPONSE:
             # A verbatim quote from the sources (bot/rendering/quotes.py).
-            message = fill_quote(message, tracker.latest_message.entities) or await (
-                super().generate("utter_fallback", tracker, output_channel)
-            )
+            quote = fill_quote(message, tracker.latest_message.entities)
+            if quote is None:
+                utter_action = "utter_fallback"
+            message = quote or await super().generate(utter_action, tracker, output_channel)
         language = reply_language(tracker)
-        return await asyncio.get_running_loop().run_in_executor(
-            None, self.render, message, kwargs.get("topics") or [], language
+        contact_topics = None
+        if self.contacts and (message.get("metadata") or {}).get(LOCAL_CONTACTS):
+            contact_topics = question_topics(latest.parse_data if latest is not None else None)
+        rendered = await asyncio.get_running_loop().run_in_executor(
+            None, self.render, message, kwargs.get("topics") or [], language, contact_topics
         )
+        rendered[RESPONSE_KEY] = utter_action
+        return rendered
 
     def render(
-        self, message: Dict[str, Any], topics: List[str], language: Optional[str] = None
+        self,
+        message: Dict[str, Any],
+        topics: List[str],
+        language: Optional[str] = None,
+        contact_topics: Optional[List[str]] = None,
     ) -> Dict[str, Any]:
         """Turns a filled domain response into the message a channel sends.
 
@@ -142,9 +174,13 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
             message: The filled domain response (German).
             topics: FAQ topics to offer as buttons.
             language: The reply language; the bot language when None.
+            contact_topics: The topics of the user's question (`bot.contacts`), for a
+                response that shows local contacts.
 
         Returns:
-            The message with citation, buttons, `language` and `sources`.
+            The message with citation, buttons, `language` and `sources`, and for a
+            response with `local_contacts` the matching contacts (`contacts`,
+            `contacts_text`) after the citation.
         """
         metadata = message.pop("metadata", None) or {}
         sources = sources_for(metadata.get("sources", []))
@@ -165,6 +201,13 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         citation = citation_line(sources, label)
         if citation and message.get("text"):
             message["text"] = f"{message['text']}\n{citation}"
+        if metadata.get(LOCAL_CONTACTS) and self.contacts and message.get("text"):
+            shown = matching_contacts(self.contacts, contact_topics or [])
+            block, entries = contacts_block(shown, target, self.replies.translate)
+            if block:
+                message["text"] = f"{message['text']}\n\n{block}"
+                message["contacts"] = entries
+                message["contacts_text"] = block
         if not message["buttons"]:
             del message["buttons"]
         if sources:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 import sys
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
@@ -148,11 +150,25 @@ class ReplyTranslator:
 # --- the texts to keep translated, and the command line -------------------------------
 
 
+SLOT_ONLY = re.compile(r"\{\w+\}")
+"""A response text that is only a slot (`{source_quote}`): filled at reply time, so its
+text is translated live, not kept."""
+
+
+def response_files() -> Tuple[Path, ...]:
+    """Returns the files whose responses replies show: the FAQ answers and every domain file."""
+    from bot.knowledge.curated import RESPONSE_FILES
+
+    domain = sorted((PROJECT_ROOT / "domain").glob("*.yml"))
+    return tuple(dict.fromkeys([*RESPONSE_FILES, *domain]))
+
+
 def texts_to_translate() -> Dict[str, str]:
     """Returns every German text of the assistant that replies show, by a stable key.
 
-    Response texts and button titles, FAQ topic titles (topic buttons), the citation
-    labels, and the channels' notes.
+    Response texts (FAQ answers and every response in `domain/`, the emergency numbers
+    too) and button titles, FAQ topic titles (topic buttons), the citation labels, the
+    channels' notes, and the labels of the local contacts block.
     """
     from rasa.shared.core.domain import Domain
 
@@ -160,14 +176,16 @@ def texts_to_translate() -> Dict[str, str]:
     from bot.channels.notes import NOTES
     from bot.knowledge.curated import load_responses
     from bot.rendering.citations import citation_label
+    from bot.rendering.contacts import TEXTS as CONTACT_TEXTS
     from bot.rendering.nlg import GuidanceNLG
 
-    nlg = GuidanceNLG(domain=Domain.from_dict({"responses": load_responses()}))
+    responses = load_responses(response_files())
+    nlg = GuidanceNLG(domain=Domain.from_dict({"responses": responses}))
     texts: Dict[str, str] = {}
     for name, variations in nlg.responses.items():
         for number, variation in enumerate(variations):
             key = name if number == 0 else f"{name}#{number}"
-            if variation.get("text"):
+            if variation.get("text") and not SLOT_ONLY.fullmatch(str(variation["text"]).strip()):
                 texts[key] = str(variation["text"]).strip()
             for button in variation.get("buttons") or []:
                 texts[f"{key}/button/{button.get('payload') or button['title']}"] = button["title"]
@@ -179,6 +197,7 @@ def texts_to_translate() -> Dict[str, str]:
         texts[f"label/{label}"] = label
     for notice, text in NOTES.items():
         texts[f"note/{notice}"] = text.format(limit=max_message_chars())
+    texts.update(CONTACT_TEXTS)
     return texts
 
 

@@ -115,7 +115,10 @@ class _Index:
         for entry in entries:
             self.exact.setdefault(entry.source, entry.text)
             source, target = mask(entry.source), mask(entry.text)
-            if source.spans and sorted(source.spans) == sorted(target.spans):
+            # A span that occurs twice ("2016 … 2016") cannot tell which of the new
+            # text's spans goes where: such an entry serves its exact text only.
+            unique = len(set(source.spans)) == len(source.spans)
+            if source.spans and unique and sorted(source.spans) == sorted(target.spans):
                 self.templates.setdefault(source.text, (target.text, source.spans, target.spans))
 
     def lookup(self, text: str) -> Optional[str]:

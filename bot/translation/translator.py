@@ -10,7 +10,8 @@ placeholder ever comes out) and `CachingTranslator` (each text translated once).
 
 * translations run in parallel: there is no lock around translating, only around
   loading a model (CTranslate2 translators are thread-safe; `TRANSLATION_THREADS` of
-  them run at once per model, its `inter_threads`);
+  them run at once per model, its `inter_threads`, each on `TRANSLATION_INTRA_THREADS`
+  cores, its `intra_threads`);
 * a model is loaded on first use and unloaded when it has been idle for
   `TRANSLATION_IDLE_UNLOAD` seconds, so that memory stays bounded with many languages;
 * decoding stops after `TRANSLATION_MAX_LENGTH_RATIO` times the source's tokens, so that
@@ -79,18 +80,22 @@ class _Decoding:
 class Pack:
     """One installed Argos pack (one direction) and its model, loaded while in use."""
 
-    def __init__(self, package: Any, threads: int, length_ratio: float) -> None:
+    def __init__(
+        self, package: Any, threads: int, length_ratio: float, intra_threads: int = 1
+    ) -> None:
         """Creates the pack; nothing is loaded yet.
 
         Args:
             package: The argostranslate package.
             threads: Translations that may run on the model at the same time.
             length_ratio: Longest translation, in tokens per source token.
+            intra_threads: Cores one translation uses.
         """
         self.package = package
         self.from_code: str = package.from_code
         self.to_code: str = package.to_code
         self.threads = threads
+        self.intra_threads = intra_threads
         self.length_ratio = length_ratio
         self.last_used = time.monotonic()
         self._model: Optional[Any] = None
@@ -114,7 +119,7 @@ class Pack:
             str(Path(self.package.package_path) / "model"),
             device="cpu",
             inter_threads=self.threads,
-            intra_threads=1,
+            intra_threads=self.intra_threads,
         )
 
     @contextmanager
@@ -172,11 +177,13 @@ class ArgosTranslator:
         idle_unload_seconds: Optional[float] = None,
         length_ratio: Optional[float] = None,
         beam_size: Optional[int] = None,
+        intra_threads: Optional[int] = None,
     ) -> None:
         """Creates the translator; argostranslate is imported on first use.
 
         Args:
             threads: Parallel translations per model (`TRANSLATION_THREADS`).
+            intra_threads: Cores one translation uses (`TRANSLATION_INTRA_THREADS`).
             idle_unload_seconds: Idle time after which a model is unloaded, 0 never
                 (`TRANSLATION_IDLE_UNLOAD`).
             length_ratio: Longest translation in tokens per source token
@@ -184,6 +191,7 @@ class ArgosTranslator:
             beam_size: Beam width when a call names none (Argos' default, 4).
         """
         self.threads = threads or int(settings.get("TRANSLATION_THREADS"))
+        self.intra_threads = intra_threads or int(settings.get("TRANSLATION_INTRA_THREADS"))
         self.idle_unload_seconds = (
             float(settings.get("TRANSLATION_IDLE_UNLOAD"))
             if idle_unload_seconds is None
@@ -212,7 +220,9 @@ class ArgosTranslator:
             pair = (package.from_code, package.to_code)
             old = self._packs.get(pair)
             same = old is not None and Path(old.package.package_path) == Path(package.package_path)
-            current[pair] = old if same else Pack(package, self.threads, self.length_ratio)
+            current[pair] = old if same else Pack(
+                package, self.threads, self.length_ratio, self.intra_threads
+            )
         self._packs = current
         self._languages = {code for pair in current for code in pair}
         self._signature = signature

@@ -60,7 +60,7 @@ def test_a_running_server_does_not_bring_back_a_deleted_conversation(tmp_path) -
             return text_of(send(stack["url"], "kept-in-memory", text))
 
         reply("bitte auf englisch")  # the conversation remembers English
-        assert "I cannot translate into your language here" in reply("danke")
+        assert "You are welcome!" in reply("danke")  # reviewed English, no pack needed
 
         deleted = delete_idle_conversations(
             f"sqlite:///{db}", days=1, now=time.time() + 2 * SECONDS_PER_DAY
@@ -68,5 +68,5 @@ def test_a_running_server_does_not_bring_back_a_deleted_conversation(tmp_path) -
 
         assert deleted == 1
         # a new conversation: German again
-        assert "I cannot translate into your language here" not in reply("danke")
+        assert "Gern geschehen!" in reply("danke")
     assert stored_user_messages(db) == ["danke"]

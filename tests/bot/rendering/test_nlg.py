@@ -192,12 +192,19 @@ async def test_failing_model_gives_german_with_note() -> None:
 
     generator = nlg()
     generator.translator = Broken()
-    message = await generator.generate("utter_greet", tracker_in("en"), "rest")
+    # A quote from the sources is translated live: it has no kept translation.
+    quote = "Laut Sozialministerium (Stand 2017): „Gute Integrationspolitik braucht Daten.“"
+    message = generator.render({"text": quote}, [], "en")
     note, german = message["text"].split("\n\n")
     assert note.startswith("Sorry, I cannot translate into your language here")
     assert "write in English" not in note  # English is what failed
-    assert german.startswith("Hallo!")
+    assert german == quote
     assert message["language"] == "de"
+
+    # The answers themselves have reviewed English (translations/en.yml): no model needed.
+    greeting = await generator.generate("utter_greet", tracker_in("en"), "rest")
+    assert greeting["text"].startswith("Hello! I am a chatbot")
+    assert greeting["language"] == "en"
 
 
 def test_a_chosen_language_that_is_not_configured_is_ignored() -> None:

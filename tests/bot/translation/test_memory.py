@@ -90,6 +90,15 @@ def test_a_kept_translation_serves_a_text_with_other_numbers(memory) -> None:
     )
 
 
+def test_a_text_with_a_repeated_number_is_served_only_as_it_was_translated(memory) -> None:
+    german = "2016 förderte das Land Beauftragte. Deshalb förderte das Land 2016 Beauftragte."
+    english = "In 2016 the state funded officers. That is why in 2016 the state funded officers."
+    review(memory, "en", answer=Entry(german, english, "2026-12-01 A"))
+    assert memory.lookup(german, "en") == english
+    # Which 2016 became 2017 cannot be told from the translation: not "2016 … 2016".
+    assert memory.lookup(german.replace("Land 2016", "Land 2017"), "en") is None
+
+
 def test_the_reply_translator_serves_memory_first_and_live_last(memory, fixture_translator):
     class Counting:
         calls = 0
@@ -133,24 +142,29 @@ def test_every_response_button_topic_label_and_note_is_a_text_to_translate() -> 
     assert texts["note/empty"].startswith("Ihre Nachricht ist leer")
     assert "{limit}" not in texts["note/shortened"]
     assert any(key.startswith("utter_faq/") for key in texts)
+    assert texts["utter_emergency"].startswith("Im Notfall rufen Sie sofort die 112")
+    assert "utter_source_quote" not in texts  # only a slot: the quote is translated live
 
 
 def test_the_build_command_and_status_report(fixture_packs, tmp_path, monkeypatch, capsys):
-    from bot.rendering import reply_translation
-
-    monkeypatch.setenv("TRANSLATION_MEMORY_DIR", str(tmp_path))
-    assert reply_translation.main(["build", "--languages", "en,tr"]) == 0
-    out = capsys.readouterr().out
-    assert "tr: no language pack installed" in out
-    assert (tmp_path / "en.yml").is_file() and not (tmp_path / "tr.yml").exists()
-    assert reply_translation.main(["status", "--languages", "en"]) == 0
-    line = capsys.readouterr().out.strip().splitlines()[-1]
     import re
 
+    from bot.rendering import reply_translation
     from bot.translation.memory import REVIEWED_DIR
 
+    monkeypatch.setenv("TRANSLATION_MEMORY_DIR", str(tmp_path))
+    assert reply_translation.main(["build", "--languages", "en,ar,tr"]) == 0
+    out = capsys.readouterr().out
+    assert "tr: no language pack installed" in out
+    assert not (tmp_path / "tr.yml").exists()
+    # English is reviewed throughout (translations/en.yml): nothing left for the machine.
+    assert read_entries(tmp_path / "en.yml") == {}
+    assert reply_translation.main(["status", "--languages", "en,ar"]) == 0
+    english, arabic = capsys.readouterr().out.strip().splitlines()[-2:]
     reviewed = len(read_entries(REVIEWED_DIR / "en.yml"))
-    assert re.fullmatch(rf"en: {reviewed} reviewed, [1-9]\d* machine, 0 stale .*", line), line
+    assert english == f"en: {reviewed} reviewed, 0 machine, 0 stale (0 reviewed), 0 missing"
+    reviewed = len(read_entries(REVIEWED_DIR / "ar.yml"))
+    assert re.fullmatch(rf"ar: {reviewed} reviewed, [1-9]\d* machine, 0 stale .*", arabic), arabic
 
 
 def test_the_committed_reviewed_files_are_well_formed() -> None:

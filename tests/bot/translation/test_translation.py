@@ -208,3 +208,23 @@ def test_unmemorised_text_never_comes_back_with_a_placeholder(argos) -> None:
             except TranslationUnavailable:
                 continue
             assert "⟦" not in result and "⟧" not in result, (text, target, result)
+
+
+@pytest.mark.parametrize("intra", ["1", "2"])
+def test_models_load_with_the_configured_threads(fixture_packs, monkeypatch, intra) -> None:
+    """TRANSLATION_THREADS and TRANSLATION_INTRA_THREADS reach CTranslate2."""
+    import ctranslate2
+
+    created = []
+    real = ctranslate2.Translator
+
+    def recording(*args, **kwargs):
+        created.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ctranslate2, "Translator", recording)
+    monkeypatch.setenv("TRANSLATION_THREADS", "3")
+    monkeypatch.setenv("TRANSLATION_INTRA_THREADS", intra)
+    translator = ArgosTranslator(idle_unload_seconds=0)
+    assert translator.translate("Danke", "de", "en") == "Thank you"
+    assert [(c["inter_threads"], c["intra_threads"]) for c in created] == [(3, int(intra))]
