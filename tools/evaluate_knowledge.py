@@ -15,6 +15,10 @@ one new conversation per question) and judges the German replies:
   reply's numbers are the one exception.
 
     .venv/bin/python tools/evaluate_knowledge.py [--min-answered 0.95 --min-declined 0.95]
+    .venv/bin/python tools/evaluate_knowledge.py --questions tests/dev/questions.yml
+
+The held-out set (the default) is the test set; tests/dev/questions.yml is the
+development set that analysis and calibration use.
 
 Starts its own stack (ports 5305/5355) unless `--url` names a running one.
 """
@@ -40,6 +44,7 @@ from bot.knowledge.sentences import ContentSentence, all_sentences, find_sentenc
 from tools.stack import percentile  # noqa: E402
 
 QUESTIONS = PROJECT_ROOT / "tests" / "heldout" / "questions.yml"
+DEV_QUESTIONS = PROJECT_ROOT / "tests" / "dev" / "questions.yml"
 KNOWLEDGE_RESPONSES = PROJECT_ROOT / "domain" / "knowledge.yml"
 EMERGENCY_NUMBERS = {"112", "116", "117", "110"}
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -281,7 +286,7 @@ def figures(verdicts: Sequence[Verdict]) -> Figures:
     )
 
 
-def report(verdicts: Sequence[Verdict]) -> str:
+def report(verdicts: Sequence[Verdict], label: str = "Held-out knowledge set") -> str:
     """Returns the misses and the figures as text."""
     lines = []
     for verdict in verdicts:
@@ -290,7 +295,7 @@ def report(verdicts: Sequence[Verdict]) -> str:
             lines.append(f"  MISS [{verdict.question.kind}] {verdict.question.text!r} -> "
                          f"{verdict.path} ({verdict.reason}): {said}")
     result = figures(verdicts)
-    lines.append(f"Held-out knowledge set: {result.answerable} answerable, "
+    lines.append(f"{label}: {result.answerable} answerable, "
                  f"{result.unanswerable} unanswerable questions")
     lines.append(f"answered with the right fact and its source: {result.answered:.3f}")
     lines.append(f"unanswerable declined or referred:          {result.declined:.3f}")
@@ -308,8 +313,10 @@ def main() -> int:
     parser.add_argument("--model", default="models")
     parser.add_argument("--min-answered", type=float, default=0.0)
     parser.add_argument("--min-declined", type=float, default=0.0)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS,
+                        help="the question set (default: the held-out test set)")
     args = parser.parse_args()
-    questions = load_questions()
+    questions = load_questions(args.questions)
     if args.url:
         verdicts = evaluate(args.url, questions)
     else:
@@ -323,7 +330,9 @@ def main() -> int:
                                log_dir=Path(folder) / "log", model=args.model,
                                credentials=rest_credentials(Path(folder))) as stack:
                 verdicts = evaluate(str(stack["url"]), questions)
-    print(report(verdicts))
+    label = ("Held-out knowledge set" if args.questions.resolve() == QUESTIONS
+             else f"Knowledge set {args.questions}")
+    print(report(verdicts, label))
     result = figures(verdicts)
     failed = (result.answered < args.min_answered or result.declined < args.min_declined
               or result.invented)

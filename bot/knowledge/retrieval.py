@@ -42,7 +42,15 @@ MIN_COMPOUND = 9
 MIN_PART = 4
 """Shorter parts ("komm|den", "Mill|ion") are no words of their own."""
 COMPOUND_SCORE = 0.3
-"""`compound-split` scores below this are not trusted as a split."""
+"""`compound-split` scores below this are not trusted as a split ..."""
+KNOWN_COMPOUND_SCORE = -0.6
+"""... unless both parts are words of the sources ("Flüchtlings|beauftragte")."""
+PART_SHARE = 0.8
+"""How much of a compound's weight its parts cover when the whole word is missing."""
+VARIANT_LENGTH = 5
+"""Stems at least this long also match a stem of the sources that extends or
+shortens them by a few letters ("koordiniert" / "koordini(eren)"), a light lemmatiser."""
+VARIANT_DIFFERENCE = 3
 TYPO_CUTOFF = 0.82
 """How close (difflib ratio) an unknown word must be to a word of the sources."""
 
@@ -68,6 +76,14 @@ ALIASES: Dict[str, str] = {
     "job": "arbeitsmarkt arbeit",
     "arbeit": "arbeitsmarkt arbeit",
     "geld": "millionen euro finanzierung",
+    "lernen": "sprachförderung integrationskurs",
+    "sprache": "sprachförderung",
+    "chef": "leiter leitet",
+    "chefin": "leiterin leitet",
+    "rathaus": "kommunen gemeinden",
+    "gemeinde": "gemeinden kommunen",
+    "stadt": "städte kommunen",
+    "landkreis": "kreise kommunen",
 }
 """Everyday words and short names, with the words the sources use for them."""
 
@@ -124,20 +140,95 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=8192)
 def _compound_parts(word: str) -> Tuple[str, ...]:
-    """Returns the parts of a German compound, or () when it is none."""
+    """Returns the parts of a German compound, or () when it is none.
+
+    A split `compound-split` is unsure of counts when both parts are words of the
+    sources (`source_words`).
+    """
     from compound_split import char_split
 
     if len(word) < MIN_COMPOUND or "-" in word or not word.isalpha():
         return ()
     score, head, tail = char_split.split_compound(word.capitalize())[0]
-    if score < COMPOUND_SCORE or len(head) < MIN_PART or len(tail) < MIN_PART:
+    if len(head) < MIN_PART or len(tail) < MIN_PART:
         return ()
     if head.lower() in STOPWORDS or tail.lower() in STOPWORDS:
         return ()
+    if score < COMPOUND_SCORE:
+        known = source_words()
+        stem = _stemmer().stemWord
+        sure = (score >= KNOWN_COMPOUND_SCORE and stem(head.lower().rstrip("s")) in known
+                and stem(tail.lower()) in known)
+        if not sure:
+            return ()
     return (head.lower(), tail.lower()) + _compound_parts(tail.lower())
 
 
-STOPWORDS = frozenset(STOPWORDS_GERMAN) | QUESTION_WORDS
+def base_forms(word: str) -> List[str]:
+    """Returns a word's forms without the feminine ending ("Managerinnen" -> "Manager")."""
+    forms = [word]
+    if len(word) >= 8 and word.endswith("innen"):
+        forms.append(word[:-5])
+    elif len(word) >= 7 and word.endswith(("erin", "ärin", "entin", "antin", "istin")):
+        forms.append(word[:-2])
+    return forms
+
+
+_COORDINATED = re.compile(
+    r"\b([^\W\d_]{3,})-,?\s+(?:(?:[^\W\d_]+-,?\s+)*)(?:und|oder|sowie|bzw\.)\s+([^\W\d_]{3,})"
+)
+_SUFFIX_COORDINATED = re.compile(r"\b([^\W\d_]{6,}?)(?:innen)?\s+(?:und|oder)\s+-([^\W\d_]{3,})")
+
+
+def coordinated_compounds(text: str) -> List[str]:
+    """Returns the compounds a coordination leaves out.
+
+    "Integrations- und Flüchtlingsbeauftragte" means "Integrationsbeauftragte" too,
+    "Integrationsmanagerinnen und -manager" means "Integrationsmanager".
+    """
+    found = []
+    for match in _COORDINATED.finditer(text):
+        parts = _compound_parts(match.group(2).lower())
+        if parts:
+            found.append(match.group(1) + parts[-1])
+    for match in _SUFFIX_COORDINATED.finditer(text):
+        head = match.group(1).lower()
+        for part in _compound_parts(head) or ():
+            if match.group(2).lower().startswith(part[:4]):
+                found.append(head[: len(head) - len(part)] + match.group(2).lower())
+                break
+    return found
+
+
+@lru_cache(maxsize=1)
+def source_words() -> frozenset:
+    """The stems of the words of the sources (whole words, no compound parts)."""
+    from bot.knowledge.catalogue import load_catalogue
+
+    stem = _stemmer().stemWord
+    found = set()
+    for source in load_catalogue().values():
+        found |= {stem(w) for w in WORD.findall(source.content().lower())}
+    return frozenset(found)
+
+
+FUNCTION_WORDS = frozenset(
+    """beim pro wieviel wieviele worauf worüber wovon womit woran wodurch ungefähr etwa
+    extra bzw usw""".split()
+)
+"""More words of a question that say nothing about its subject."""
+
+
+def _folded(word: str) -> set:
+    """A word as people type it without umlauts: "für" -> "fur", "fuer"; "heißt" -> "heisst"."""
+    plain = word.replace("ß", "ss")
+    return {plain.translate(str.maketrans("äöü", "aou")),
+            plain.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")}
+
+
+# "heißt" stays a word: "wie heißt die App" asks for a detail the sources may lack.
+_STOPWORDS = frozenset(STOPWORDS_GERMAN) | QUESTION_WORDS | FUNCTION_WORDS
+STOPWORDS = _STOPWORDS | frozenset(f for word in _STOPWORDS for f in _folded(word))
 
 
 _ACCENTS = str.maketrans("éèêáàâíìóòúùç", "eeeaaaiioouuc")
@@ -159,6 +250,49 @@ def words(text: str) -> List[str]:
     return found
 
 
+@dataclass(frozen=True)
+class WordGroup:
+    """The stems one word of a text stands for.
+
+    Attributes:
+        whole: Stems of the whole word: itself, without a feminine ending, and the
+            words `ALIASES` gives for it; any of them covers the word.
+        parts: Stems of its compound parts; they cover it in part.
+    """
+
+    whole: Tuple[str, ...]
+    parts: Tuple[str, ...]
+
+
+def word_groups(text: str, expand: bool = True) -> List[WordGroup]:
+    """Returns a group of stems for each word of a text (see `WordGroup`).
+
+    Args:
+        text: German text.
+        expand: Whether to add the words of `ALIASES` for everyday words.
+    """
+    stemmer = _stemmer()
+    groups: List[WordGroup] = []
+    aliases = _alias_stems() if expand else {}
+    for word in words(text):
+        whole: List[str] = []
+        parts: List[str] = []
+        alias = aliases.get(stemmer.stemWord(word))
+        if alias:
+            whole += [stemmer.stemWord(w) for w in words(alias)]
+        pieces = word.split("-") if "-" in word else [word]
+        if len(pieces) > 1:
+            whole.append(stemmer.stemWord(word))
+        for piece in pieces:
+            target = whole if len(pieces) == 1 else parts
+            for form in base_forms(piece):
+                target.append(stemmer.stemWord(form))
+                parts += [stemmer.stemWord(p) for p in _compound_parts(form)]
+        groups.append(WordGroup(tuple(dict.fromkeys(whole)),
+                                tuple(p for p in dict.fromkeys(parts) if p not in whole)))
+    return groups
+
+
 def stems(text: str, expand: bool = True) -> List[str]:
     """Returns the stems of a text's words, with compound parts and aliases.
 
@@ -166,20 +300,7 @@ def stems(text: str, expand: bool = True) -> List[str]:
         text: German text.
         expand: Whether to add the words of `ALIASES` for everyday words.
     """
-    stemmer = _stemmer()
-    result: List[str] = []
-    aliases = _alias_stems() if expand else {}
-    for word in words(text):
-        alias = aliases.get(stemmer.stemWord(word))
-        if alias:
-            result += [stemmer.stemWord(w) for w in words(alias)]
-        parts = word.split("-") if "-" in word else [word]
-        for part in parts:
-            result.append(stemmer.stemWord(part))
-            result += [stemmer.stemWord(p) for p in _compound_parts(part)]
-        if len(parts) > 1:
-            result.append(stemmer.stemWord(word))
-    return result
+    return [stem for group in word_groups(text, expand) for stem in group.whole + group.parts]
 
 
 def defined_acronyms(texts: Iterable[str]) -> Dict[str, str]:
@@ -231,7 +352,7 @@ class SourceIndex:
 
     def document_text(self, sentence: ContentSentence) -> str:
         """The text a sentence is found by: itself, with defined acronyms spelled out."""
-        text = sentence.text
+        text = " ".join([sentence.text] + coordinated_compounds(sentence.text))
         for acronym, long in getattr(self, "acronyms", {}).items():
             if long in text:
                 text = f"{text} {acronym}"
@@ -245,20 +366,74 @@ class SourceIndex:
         catalogue = catalogue if catalogue is not None else load_catalogue()
         return cls(all_sentences(catalogue.values(), seeds_dir))
 
-    def query_stems(self, question: str) -> List[str]:
-        """Returns the question's stems; unknown ones replaced by a close known stem."""
-        result = []
+    def _known(self, stem: str) -> List[str]:
+        """The stems of the sources a question's stem stands for.
+
+        Itself, a close variant ("koordiniert" / "koordini"), or the nearest word when
+        it is a typo.
+        """
+        if stem in self._vocabulary_set:
+            found = [stem]
+        elif len(stem) >= VARIANT_LENGTH:
+            found = difflib.get_close_matches(stem, self.vocabulary, n=1, cutoff=TYPO_CUTOFF)
+        else:
+            found = []
+        return found + [v for v in self._variants(stem) if v not in found]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per process
+    def _variants(self, stem: str) -> Tuple[str, ...]:
+        if len(stem) < VARIANT_LENGTH:
+            return ()
+        return tuple(
+            v for v in self.vocabulary
+            if len(v) >= VARIANT_LENGTH and v != stem
+            and abs(len(v) - len(stem)) <= VARIANT_DIFFERENCE
+            and (v.startswith(stem) or stem.startswith(v))
+        )
+
+    def query_groups(self, question: str) -> List[Tuple[float, frozenset, frozenset]]:
+        """Returns the question's words as (weight, whole stems, part stems) of the sources.
+
+        A word's weight is the inverse document frequency of its rarest whole form the
+        sources have, or of a part when they have no whole form, or the weight of an
+        unknown word; "wann" and "wie viele" add the date and figure tokens.
+        """
         text = question
         for acronym, long in self.acronyms.items():
             if re.search(rf"\b{re.escape(acronym)}\b", question.lower()):
                 text = f"{text} {long}"
-        for stem in stems(text):
-            if stem not in self._vocabulary_set and len(stem) >= 5:
-                close = difflib.get_close_matches(stem, self.vocabulary, n=1, cutoff=TYPO_CUTOFF)
-                if close:
-                    stem = close[0]
-            result.append(stem)
-        return result + typed_tokens(question, question=True)
+        result = []
+        extra = coordinated_compounds(text)
+        for group in word_groups(" ".join([text] + extra)):
+            whole = {k for stem in group.whole for k in self._known(stem)}
+            parts = {k for stem in group.parts for k in self._known(stem)} - whole
+            if whole:
+                weight = max(self.idf[t] for t in whole)
+            elif parts and len(parts) >= len(group.parts):
+                weight = max(self.idf[t] for t in parts)
+            else:
+                weight = self.unknown_idf
+            result.append((weight, frozenset(whole), frozenset(parts)))
+        for token in typed_tokens(question, question=True):
+            result.append((self.idf.get(token, self.unknown_idf), frozenset({token}), frozenset()))
+        return result
+
+    def query_stems(self, question: str) -> List[str]:
+        """Returns the stems of the sources that a question's words stand for."""
+        return list(dict.fromkeys(
+            t for _, whole, parts in self.query_groups(question) for t in sorted(whole | parts)
+        ))
+
+    @staticmethod
+    def _covered(groups: List[Tuple[float, frozenset, frozenset]], tokens: frozenset) -> float:
+        total = sum(weight for weight, _, _ in groups) or 1.0
+        covered = 0.0
+        for weight, whole, parts in groups:
+            if whole & tokens:
+                covered += weight
+            elif parts:
+                covered += weight * PART_SHARE * len(parts & tokens) / len(parts)
+        return covered / total
 
     def search(self, question: str, top: int = 3) -> List[Hit]:
         """Returns the best sentences for a question, best first.
@@ -267,31 +442,28 @@ class SourceIndex:
             question: The user's question (German).
             top: How many hits to return at most.
         """
-        query = list(dict.fromkeys(self.query_stems(question)))
-        known = [token for token in query if token in self._vocabulary_set]
+        groups = self.query_groups(question)
+        known = list(dict.fromkeys(t for _, whole, parts in groups for t in sorted(whole | parts)))
         if not known:
             return []
         scores = self.retriever.get_scores(known)
-        weight = {t: self.idf.get(t, self.unknown_idf) for t in query}
-        total = sum(weight.values()) or 1.0
-        order = np.argsort(-scores)[:top]
+        order = np.argsort(-scores, kind="stable")[:top]
         hits = []
         for i in order:
             if scores[i] <= 0:
                 break
-            covered = sum(weight[t] for t in query if t in self._tokens[i])
-            hits.append(Hit(self.sentences[i], float(scores[i]), covered / total))
+            hits.append(Hit(self.sentences[i], float(scores[i]),
+                            self._covered(groups, self._tokens[i])))
         return hits
 
     def coverage(self, question: str, texts: Iterable[str]) -> float:
         """Returns how much of the question's weight some text covers (best text)."""
-        query = list(dict.fromkeys(self.query_stems(question)))
-        weight = {t: self.idf.get(t, self.unknown_idf) for t in query}
-        total = sum(weight.values()) or 1.0
+        groups = self.query_groups(question)
         best = 0.0
         for text in texts:
-            tokens = set(stems(text, expand=False)) | set(typed_tokens(text, question=False))
-            best = max(best, sum(weight[t] for t in query if t in tokens) / total)
+            tokens = frozenset(stems(" ".join([text] + coordinated_compounds(text)), expand=False)
+                               ) | frozenset(typed_tokens(text, question=False))
+            best = max(best, self._covered(groups, tokens))
         return best
 
 

@@ -329,6 +329,23 @@ def _greeting_language(words: list[str], langs: list[str]) -> str | None:
     return None
 
 
+def written_in(text: str, language: str, vocabulary: Collection[str]) -> bool:
+    """Whether every word of a message (two or more) is of a language.
+
+    A word is when it stands in the vocabulary or is a common word of the language
+    ("was sagte aydan özoğuz", with the sources' words as the vocabulary).
+
+    Args:
+        text: The user's message.
+        language: The language the vocabulary is in.
+        vocabulary: Lower-cased words known to be of that language.
+    """
+    words = [w for w in _words(text) if w not in _NEUTRAL_WORDS]
+    return len(words) >= 2 and all(
+        w in vocabulary or language in _languages_of(w) for w in words
+    )
+
+
 def is_common_word(word: str) -> bool:
     """Whether a lower-cased word is in the common-word table of some language."""
     return word in _common_words()

@@ -42,3 +42,20 @@ def domain_names() -> FrozenSet[str]:
                 words.add(word)
     spelled = {word.translate(table) for word in words for table in _WITHOUT_UMLAUTS}
     return frozenset(words | {word for word in spelled if not is_common_word(word)})
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def source_vocabulary() -> FrozenSet[str]:
+    """Returns every lower-cased word of the sources' content (German).
+
+    A message made only of these words and common German words is German, even when
+    letter statistics call it English or French ("was sagte aydan özoğuz", "je früher
+    desto besser").
+    """
+    words = set()
+    for source in load_catalogue().values():
+        words |= {w.lower() for w in _WORD.findall(source.content()) if len(w) >= MIN_LENGTH}
+    return frozenset(words)

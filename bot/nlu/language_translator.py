@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
-from bot.language.lexicon import domain_names
+from bot.language.lexicon import domain_names, source_vocabulary
 from bot.translation.prepare import language_hint, prepare, take_prepared
 from bot.translation.translator import Translator, default_translator
 
@@ -126,7 +126,7 @@ class LanguageTranslator(GraphComponent):
         if prepared is None:
             prepared = prepare(
                 text, language_hint(message.get("metadata")), self.translator, self.bot_language,
-                domain_names(),
+                domain_names(), source_vocabulary(),
             )
         message.set(ORIGINAL_TEXT, text, add_to_output=True)
         message.set(LANGUAGE, prepared.language, add_to_output=True)

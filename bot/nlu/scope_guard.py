@@ -260,13 +260,18 @@ class ScopeGuard(GraphComponent):
 
     @staticmethod
     def found_document_names(message: Message, place: str) -> bool:
-        """Whether the document of the best sentence for the message names the place."""
+        """Whether a document of the sentences found for the message names the place.
+
+        "was war Lucha in Berlin wichtig": the 2017 workshop in Berlin.
+        """
         hits = (message.get(SOURCE_RETRIEVAL) or {}).get("hits") or []
-        if not hits:
-            return False
-        sentence = sentences_by_id(default_index().sentences).get(hits[0]["id"])
-        if sentence is None:
-            return False
-        document = " ".join(s.text for s in default_index().sentences
-                            if s.doc_id == sentence.doc_id)
-        return place.lower() in document.lower()
+        known = sentences_by_id(default_index().sentences)
+        for hit in hits:
+            sentence = known.get(hit["id"])
+            if sentence is None:
+                continue
+            document = " ".join(s.text for s in default_index().sentences
+                                if s.doc_id == sentence.doc_id)
+            if place.lower() in document.lower():
+                return True
+        return False

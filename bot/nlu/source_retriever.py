@@ -103,6 +103,9 @@ class SourceRetriever(GraphComponent):
             # at least this much, and more than the topic, is quoted after the
             # topic's answer ("both"), when the topic may answer another aspect.
             "both_min_coverage": 0.5,
+            "both_min_score": 3.0,
+            # ... by this many points more than the topic's best evidence sentence.
+            "both_min_margin": 0.0,
             # A second sentence of the same document is added when it scores at least
             # this share of the best one.
             "second_sentence_ratio": 0.8,
@@ -161,11 +164,13 @@ class SourceRetriever(GraphComponent):
                 metadata = [variant.get("metadata") or {} for variant in variants]
                 evidence = [e for m in metadata for e in m.get("evidence") or []]
                 words = [m.get("title") or "" for m in metadata]
+                titles = " ".join(m.get("title") or "" for m in metadata)
                 words += [variant.get("text") or "" for variant in variants] + evidence
                 self._topics[name[len("utter_"):]] = {
-                    "evidence": evidence, "text": " ".join(words)
+                    "evidence": evidence, "text": " ".join(words),
+                    "sentences": [f"{titles} {e}" for e in evidence],
                 }
-        return self._topics.get(topic_key, {"evidence": [], "text": ""})
+        return self._topics.get(topic_key, {"evidence": [], "text": "", "sentences": []})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data alone."""
@@ -193,7 +198,10 @@ class SourceRetriever(GraphComponent):
         hits = self.index.search(text, top=self.component_config["hits"])
         topic = self.selected_topic(message)
         evidence = self.topic(topic)["evidence"] if topic else []
-        topic_coverage = self.index.coverage(text, [self.topic(topic)["text"]]) if topic else 0.0
+        # How well the topic's own evidence answers the question: its best evidence
+        # sentence (with the topic's title), not the union of all its words.
+        topic_coverage = (self.index.coverage(text, self.topic(topic)["sentences"])
+                          if topic else 0.0)
         ranked_evidence = [e for key in self.ranked_topics(message)
                            for e in self.topic(key)["evidence"]]
         decision = self.decide(intent, hits, evidence, topic_coverage, ranked_evidence)
@@ -274,9 +282,9 @@ class SourceRetriever(GraphComponent):
                       and best.coverage - topic_coverage >= config["aspect_min_margin"])
             if better:
                 return "aspect"
-            if (best.score >= config["aspect_min_score"]
+            if (best.score >= config["both_min_score"]
                     and best.coverage >= config["both_min_coverage"]
-                    and best.coverage > topic_coverage):
+                    and best.coverage > topic_coverage + config["both_min_margin"]):
                 return "both"
         return "none"
 
@@ -296,13 +304,14 @@ class SourceRetriever(GraphComponent):
         return hit.score >= min_score and hit.coverage >= config["fallback_min_coverage"]
 
     def quoted(self, hits: List[Hit]) -> List[Hit]:
-        """Returns the hits to quote: the best, and a close second of its paragraph."""
+        """Returns the hits to quote: the best, and a close second of its document."""
         best = hits[0]
         chosen = [best]
         for hit in hits[1:2]:
             same_document = hit.sentence.doc_id == best.sentence.doc_id
-            if same_document and hit.score >= best.score * self.component_config[
-                "second_sentence_ratio"
-            ]:
+            close = hit.score >= best.score * self.component_config["second_sentence_ratio"]
+            # A sentence that covers more of the question but scores lower (a longer
+            # sentence): both, so that the quote holds what was asked.
+            if same_document and (close or hit.coverage > best.coverage):
                 chosen.append(hit)
         return sorted(chosen, key=lambda h: h.sentence.index)

@@ -25,7 +25,12 @@ from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 from bot import settings
-from bot.language.detect import detect_language, has_word_evidence, is_greeting_only
+from bot.language.detect import (
+    detect_language,
+    has_word_evidence,
+    is_greeting_only,
+    written_in,
+)
 from bot.language.names import UNDETERMINED, configured_languages
 from bot.translation.translator import TranslationUnavailable, Translator, default_translator
 
@@ -67,6 +72,7 @@ def prepare(
     translator: Translator,
     bot_language: Optional[str] = None,
     neutral: frozenset = frozenset(),
+    bot_words: frozenset = frozenset(),
 ) -> PreparedMessage:
     """Detects a message's language and translates it into the bot language.
 
@@ -81,6 +87,8 @@ def prepare(
         translator: The translator.
         bot_language: The NLU's language; `BOT_LANGUAGE` when None.
         neutral: Lower-cased words that say nothing about the language.
+        bot_words: Lower-cased words of the bot language (the sources' words): a
+            message made of them and common words of the bot language is in it.
     """
     bot_language = bot_language or settings.get("BOT_LANGUAGE")
     if text.startswith("/") or not text.strip():
@@ -92,6 +100,10 @@ def prepare(
         installed = set()
     candidates = sorted(set(configured_languages()) | installed)
     language = detect_language(text, candidates=candidates, previous=hint, neutral=neutral)
+    if language not in (UNDETERMINED, bot_language) and bot_words and written_in(
+        text, bot_language, bot_words | neutral
+    ):
+        language = bot_language
     greeting = language != UNDETERMINED and not hint and is_greeting_only(text)
     if language in (UNDETERMINED, bot_language):
         return PreparedMessage(text, language, text, greeting_only=greeting)
@@ -147,6 +159,12 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL["pool"]
 
 
+def _bot_words() -> frozenset:
+    from bot.language.lexicon import source_vocabulary
+
+    return source_vocabulary()
+
+
 def _neutral_words() -> frozenset:
     from bot.language.lexicon import domain_names
 
@@ -161,7 +179,8 @@ def language_hint(metadata: Any) -> Optional[str]:
 
 def prepare_in_this_thread(text: str, metadata: Dict[str, Any]) -> PreparedMessage:
     """Prepares a message with the process-wide translator (blocking)."""
-    return prepare(text, language_hint(metadata), default_translator(), neutral=_neutral_words())
+    return prepare(text, language_hint(metadata), default_translator(), neutral=_neutral_words(),
+                   bot_words=_bot_words())
 
 
 async def prepare_message_metadata(text: str, metadata: Optional[Dict[str, Any]]) -> Dict[str, Any]:

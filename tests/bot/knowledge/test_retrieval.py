@@ -106,3 +106,25 @@ def test_retrieval_over_all_sentences_takes_about_a_millisecond() -> None:
     # A generous bound against accidental slowness; the figure itself is in `make bench`.
     assert per_question < 0.02, per_question
     assert len(index.sentences) == len(all_sentences(load_catalogue().values()))
+
+
+def test_a_coordination_stands_for_both_compounds() -> None:
+    from bot.knowledge.retrieval import coordinated_compounds
+
+    found = [w.lower() for w in coordinated_compounds(
+        "Sie koordinieren die Flüchtlings- und Integrationsarbeit.")]
+    assert "flüchtlingsarbeit" in found
+
+
+def test_feminine_forms_and_verb_forms_find_the_words_of_the_sources() -> None:
+    index = default_index()
+    assert "Integrationsmanager" in index.search(
+        "wie viele integrationsmanagerinnen finanziert der pakt")[0].sentence.text
+    # "koordiniert" (question) and "koordinieren" (source) have different stems.
+    hits = index.search("wer koordiniert die flüchtlings- und integrationsarbeit", top=3)
+    assert any("zentrale Ansprechpartner und koordinieren" in h.sentence.text for h in hits)
+
+
+def test_a_compound_part_covers_a_name_only_in_part() -> None:
+    hits = default_index().search("wie viele einwohner hat friedrichshafen")
+    assert not hits or hits[0].coverage < 0.5

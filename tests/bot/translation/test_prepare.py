@@ -136,3 +136,22 @@ def test_a_greeting_alone_is_marked_so_that_it_sets_only_a_new_conversation_lang
     hello = prepare("Hello", None, Greeting(), "de")
     assert (hello.language, hello.greeting_only, hello.text) == ("en", True, "Hallo")
     assert not prepare("Hello", "ar", Greeting(), "de").greeting_only  # conversation known
+
+
+def test_a_message_of_the_sources_german_words_stays_german() -> None:
+    from bot.language.lexicon import source_vocabulary
+
+    class NoPack:
+        def languages(self):
+            return {"de", "en"}
+
+        def translate(self, text, source, target):
+            raise TranslationUnavailable("no pack")
+
+    words = source_vocabulary()
+    assert prepare("was sagte aydan özoğuz", None, NoPack(), "de", bot_words=words).language == "de"
+    assert prepare("je früher desto besser integration", None, NoPack(), "de",
+                   bot_words=words).language == "de"
+    english = prepare("what does the integration manager do", None, NoPack(), "de",
+                      bot_words=words)
+    assert english.language == "en"
