@@ -20,12 +20,9 @@ were named, not asked for.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -39,6 +36,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.component import MessageComponent
 from bot.nlu.language_translator import ORIGINAL_TEXT, TRANSLATION_MISSING
 
 UNTRANSLATED = "untranslated"
@@ -64,7 +62,7 @@ MAX_REQUEST_WORDS = 2
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class LanguageIntentGuard(GraphComponent):
+class LanguageIntentGuard(MessageComponent):
     """Corrects `untranslated` and `choose_language` (see the module docstring)."""
 
     @staticmethod
@@ -74,34 +72,6 @@ class LanguageIntentGuard(GraphComponent):
             # Other words (besides language names) an untranslated request may have.
             "max_request_words": MAX_REQUEST_WORDS,
         }
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Creates the component."""
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageIntentGuard:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Corrects the language intents of the messages.
-
-        Args:
-            messages: Messages with intents and entities.
-
-        Returns:
-            The same messages.
-        """
-        for message in messages:
-            self.process_message(message)
-        return messages
 
     def process_message(self, message: Message) -> None:
         """Corrects the language intents of one message."""

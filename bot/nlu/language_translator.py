@@ -20,16 +20,14 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
 from bot.language.lexicon import domain_names, source_vocabulary
+from bot.nlu.component import MessageComponent
 from bot.translation.prepare import language_hint, prepare, take_prepared
 from bot.translation.translator import Translator, default_translator
 
@@ -44,7 +42,7 @@ GREETING_ONLY = "greeting_only"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
 )
-class LanguageTranslator(GraphComponent):
+class LanguageTranslator(MessageComponent):
     """Detects the language of a message and translates it into the bot language."""
 
     @staticmethod
@@ -64,17 +62,6 @@ class LanguageTranslator(GraphComponent):
         """
         self.component_config = config
         self._translator = translator
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageTranslator:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -101,19 +88,6 @@ class LanguageTranslator(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data alone: it is written in the bot language."""
         return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Annotates each message with its language and translates it if needed.
-
-        Args:
-            messages: The incoming user messages.
-
-        Returns:
-            The same messages, with `text` in the bot language where possible.
-        """
-        for message in messages:
-            self.process_message(message)
-        return messages
 
     def process_message(self, message: Message) -> None:
         """Annotates one message and gives the NLU its German text.

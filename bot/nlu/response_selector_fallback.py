@@ -10,12 +10,9 @@ that the assistant does not guess.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
@@ -26,13 +23,15 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.component import MessageComponent
+
 logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class ResponseSelectorFallback(GraphComponent, IntentClassifier):
+class ResponseSelectorFallback(MessageComponent, IntentClassifier):
     """Predicts `nlu_fallback` when the selected FAQ answer has low confidence."""
 
     @staticmethod
@@ -48,21 +47,6 @@ class ResponseSelectorFallback(GraphComponent, IntentClassifier):
             "selector_key": "default",
         }
 
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Creates the component from its config."""
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ResponseSelectorFallback:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
-
     def selected_confidence(self, message: Message) -> float:
         """Returns the confidence of the selected answer, 0 when there is none."""
         selector = message.get("response_selector") or {}
@@ -76,24 +60,19 @@ class ResponseSelectorFallback(GraphComponent, IntentClassifier):
             return False
         return self.selected_confidence(message) < self.component_config["threshold"]
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Replaces the intent of unsure FAQ questions with `nlu_fallback`.
+    def process_message(self, message: Message) -> None:
+        """Replaces the intent of an unsure FAQ question with `nlu_fallback`.
 
         Args:
-            messages: The messages, already classified and with selected responses.
-
-        Returns:
-            The same messages.
+            message: The message, already classified and with selected responses.
         """
-        for message in messages:
-            if not self.should_fallback(message):
-                continue
-            logger.debug("Selected FAQ answer below threshold: predicting fallback.")
-            fallback = {
-                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                PREDICTED_CONFIDENCE_KEY: self.component_config["threshold"],
-            }
-            message.data[INTENT] = fallback
-            message.data.setdefault(INTENT_RANKING_KEY, [])
-            message.data[INTENT_RANKING_KEY].insert(0, dict(fallback))
-        return messages
+        if not self.should_fallback(message):
+            return
+        logger.debug("Selected FAQ answer below threshold: predicting fallback.")
+        fallback = {
+            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+            PREDICTED_CONFIDENCE_KEY: self.component_config["threshold"],
+        }
+        message.data[INTENT] = fallback
+        message.data.setdefault(INTENT_RANKING_KEY, [])
+        message.data[INTENT_RANKING_KEY].insert(0, dict(fallback))

@@ -29,10 +29,7 @@ import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_TYPE,
@@ -47,6 +44,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge.retrieval import default_index
 from bot.knowledge.sentences import sentences_by_id
+from bot.nlu.component import MessageComponent
 from bot.nlu.source_retriever import (
     ALSO_QUOTE_ENTITY,
     QUOTE_ENTITY,
@@ -156,7 +154,7 @@ DETAILS_INTENT = "not_in_sources"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class ScopeGuard(GraphComponent):
+class ScopeGuard(MessageComponent):
     """Marks emergencies, questions about now and about other places (module doc)."""
 
     @staticmethod
@@ -172,21 +170,6 @@ class ScopeGuard(GraphComponent):
             "referral_intents": ["faq", "nlu_fallback", "out_of_scope", "deny"],
         }
 
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Creates the component from its config."""
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ScopeGuard:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
-
     @staticmethod
     def required_packages() -> List[str]:
         """Any extra python dependencies required for this component to run."""
@@ -195,19 +178,6 @@ class ScopeGuard(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data alone."""
         return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Marks each message (see the module docstring).
-
-        Args:
-            messages: The parsed messages.
-
-        Returns:
-            The same messages.
-        """
-        for message in messages:
-            self.process_message(message)
-        return messages
 
     def process_message(self, message: Message) -> None:
         """Marks one message."""

@@ -26,10 +26,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -46,6 +43,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge.curated import FAQ_RESPONSE_PREFIX, load_responses
 from bot.knowledge.retrieval import Hit, SourceIndex, default_index
+from bot.nlu.component import MessageComponent
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +73,7 @@ def message_entity(message: Message, name: str, value: str, extractor: str) -> D
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class SourceRetriever(GraphComponent):
+class SourceRetriever(MessageComponent):
     """Annotates questions with the best source sentences; asks for a quote when they fit."""
 
     @staticmethod
@@ -124,17 +122,6 @@ class SourceRetriever(GraphComponent):
         self._index = index
         self._topics: Optional[Dict[str, Dict[str, Any]]] = None
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SourceRetriever:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
-
     @staticmethod
     def required_packages() -> List[str]:
         """Any extra python dependencies required for this component to run."""
@@ -175,19 +162,6 @@ class SourceRetriever(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data alone."""
         return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Annotates each question and adds the `quote` entity where a quote answers it.
-
-        Args:
-            messages: The parsed messages.
-
-        Returns:
-            The same messages.
-        """
-        for message in messages:
-            self.process_message(message)
-        return messages
 
     def process_message(self, message: Message) -> None:
         """Searches one message and records the decision."""
