@@ -168,6 +168,8 @@ def main() -> int:
             "aspect_min_margin": (0.2, 0.3),
             "both_min_coverage": (0.3, 0.4, 0.5),
             "both_min_score": (1.5, 2.0, 3.0),
+            "residual_min_coverage": (0.25, 0.4),
+            "residual_min_score": (1.0, 2.0),
         }
         for values in itertools.product(*grid.values()):
             config = {**current, **dict(zip(grid, values, strict=True))}

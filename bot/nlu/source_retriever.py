@@ -12,7 +12,9 @@ the question the selected FAQ topic's title, answer and evidence cover, and its 
   question clearly better than the topic (asked what a person *said*, the topic says
   who the person is): answer with the quote;
 - `both`: a sentence outside the topic's evidence covers the question somewhat better
-  than the topic: answer with the topic, then the quote;
+  than the topic, or covers what the topic's words leave out (asked how many
+  discussions a conference had, the topic tells of the conference; a sentence of the
+  same report counts "vier Diskussionen"): answer with the topic, then the quote;
 - `none`: leave the message as it is.
 
 A quote decision adds the entity `quote` (value: the sentence ids, e.g. "003:5 003:6"),
@@ -104,6 +106,14 @@ class SourceRetriever(MessageComponent):
             "both_min_score": 3.0,
             # ... by this many points more than the topic's best evidence sentence.
             "both_min_margin": 0.0,
+            # Selected FAQ topics: a sentence outside the topic's evidence that covers
+            # this share of the question which the topic's words leave uncovered (asked
+            # how many discussions a conference had, the topic tells of the conference)
+            # is quoted after the topic's answer ("both"), when it scores this much.
+            "residual_min_coverage": 0.25,
+            "residual_min_score": 1.0,
+            # How many of the best sentences are looked at for that.
+            "residual_hits": 5,
             # A second sentence of the same document is added when it scores at least
             # this share of the best one.
             "second_sentence_ratio": 0.8,
@@ -156,8 +166,13 @@ class SourceRetriever(MessageComponent):
                 self._topics[name[len("utter_"):]] = {
                     "evidence": evidence, "text": " ".join(words),
                     "sentences": [f"{titles} {e}" for e in evidence],
+                    "tokens": self.index.text_tokens(" ".join(words)),
+                    "sources": {str(doc) for m in metadata for doc in m.get("sources") or []},
                 }
-        return self._topics.get(topic_key, {"evidence": [], "text": "", "sentences": []})
+        return self._topics.get(
+            topic_key,
+            {"evidence": [], "text": "", "sentences": [], "tokens": frozenset(), "sources": set()},
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data alone."""
@@ -169,7 +184,9 @@ class SourceRetriever(MessageComponent):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if text.startswith("/") or intent not in self.component_config["intents"]:
             return
-        hits = self.index.search(text, top=self.component_config["hits"])
+        config = self.component_config
+        found = self.index.search(text, top=max(config["hits"], config["residual_hits"]))
+        hits = found[: config["hits"]]
         topic = self.selected_topic(message)
         evidence = self.topic(topic)["evidence"] if topic else []
         # How well the topic's own evidence answers the question: its best evidence
@@ -179,6 +196,11 @@ class SourceRetriever(MessageComponent):
         ranked_evidence = [e for key in self.ranked_topics(message)
                            for e in self.topic(key)["evidence"]]
         decision = self.decide(intent, hits, evidence, topic_coverage, ranked_evidence)
+        quoted = self.quoted(hits) if decision != "none" else []
+        if decision == "none" and intent == "faq" and topic:
+            addition = self.addition(text, found, evidence, self.topic(topic))
+            if addition is not None:
+                decision, quoted = "both", [addition]
         message.set(
             SOURCE_RETRIEVAL,
             {
@@ -194,7 +216,7 @@ class SourceRetriever(MessageComponent):
             add_to_output=True,
         )
         if decision != "none":
-            ids = " ".join(h.sentence.id for h in self.quoted(hits))
+            ids = " ".join(h.sentence.id for h in quoted)
             entities = list(message.get(ENTITIES) or [])
             name = ALSO_QUOTE_ENTITY if decision == "both" else QUOTE_ENTITY
             entities.append(message_entity(message, name, ids, self.__class__.__name__))
@@ -261,6 +283,32 @@ class SourceRetriever(MessageComponent):
                     and best.coverage > topic_coverage + config["both_min_margin"]):
                 return "both"
         return "none"
+
+    def addition(
+        self, text: str, hits: List[Hit], evidence: List[str], topic: Dict[str, Any]
+    ) -> Optional[Hit]:
+        """Returns the sentence that answers what the selected topic leaves out, if any.
+
+        Only sentences of the documents the topic cites count: the aspect asked about
+        belongs to the event or person the topic is about.
+
+        Args:
+            text: The question.
+            hits: The best sentences, best first.
+            evidence: The evidence of the selected FAQ topic.
+            topic: The selected topic (`topic`): its tokens and sources.
+        """
+        config = self.component_config
+        best, best_share = None, 0.0
+        for hit in hits:
+            if (hit.score < config["residual_min_score"]
+                    or hit.sentence.doc_id not in topic["sources"]
+                    or self.in_evidence(hit, evidence)):
+                continue
+            share = self.index.residual(text, topic["tokens"], hit)
+            if share > best_share:
+                best, best_share = hit, share
+        return best if best_share >= config["residual_min_coverage"] else None
 
     def confident(self, hit: Hit, min_score: Optional[float] = None) -> bool:
         """Whether a sentence answers the question on its own (without the selector).

@@ -128,3 +128,27 @@ def test_feminine_forms_and_verb_forms_find_the_words_of_the_sources() -> None:
 def test_a_compound_part_covers_a_name_only_in_part() -> None:
     hits = default_index().search("wie viele einwohner hat friedrichshafen")
     assert not hits or hits[0].coverage < 0.5
+
+
+def test_of_sentences_that_score_alike_the_one_holding_more_of_the_question_comes_first() -> None:
+    index = default_index()
+    question = "rolle land integrationspolitik"
+    hits = index.search(question, top=3)
+    # BM25 alone prefers the Ministerin's "Integrationspolitik aus einem Guss" (001:18);
+    # the sentence about the Land's role (001:19) holds more of what was asked.
+    assert max(hits, key=lambda hit: hit.score).sentence.id == "001:18"
+    assert hits[0].sentence.id == "001:19"
+    assert "Impulsgebers und Koordinators" in hits[0].sentence.text
+    ranks = [hit.score * hit.coverage ** 2 for hit in hits]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_what_a_topic_leaves_out_is_measured_against_the_topics_words() -> None:
+    index = default_index()
+    question = "wie viele diskussionen gab es auf der konferenz"
+    conference = index.text_tokens("Konferenz „Integration aus einem Guss“ mit 300 Teilnehmenden")
+    hits = {hit.sentence.id: hit for hit in index.search(question, top=5)}
+    # "vier Diskussionen" adds the discussions and their number; the opening sentence
+    # adds nothing the topic has not said.
+    assert index.residual(question, conference, hits["000:14"]) > 0.3
+    assert index.residual(question, conference, hits["000:0"]) == 0.0

@@ -54,3 +54,23 @@ def test_a_topic_whose_evidence_holds_the_best_sentence_is_left_alone() -> None:
 def test_greetings_and_buttons_are_not_searched() -> None:
     assert parsed("hallo", "greet").get("source_retrieval") is None
     assert parsed('/help{"topic":"amif"}', "help").get("source_retrieval") is None
+
+
+def test_what_the_selected_topic_leaves_out_is_quoted_after_it() -> None:
+    # The Brussels topic tells who presented what; who was on the panel is in 003:6.
+    message = parsed("wer diskutierte in brüssel auf dem podium", "faq", "faq/bruessel_vorbild")
+    assert message.get("source_retrieval")["decision"] == "both"
+    assert quote(message) == "003:6"
+
+
+def test_an_addition_comes_only_from_the_documents_the_topic_cites() -> None:
+    # "Veranstaltung" stands in the BAMF conference's report, not in the Brussels one.
+    message = parsed("mit wem gab es bei der veranstaltung in brüssel eine diskussion", "faq",
+                     "faq/bruessel_vorbild")
+    assert not (quote(message) or "").startswith("000:")
+
+
+def test_what_no_sentence_says_gets_no_addition() -> None:
+    message = parsed("wie viele stunden hat ein integrationskurs", "faq", "faq/kurs_finden")
+    assert message.get("source_retrieval")["decision"] == "none"
+    assert quote(message) is None
