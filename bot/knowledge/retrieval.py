@@ -64,7 +64,7 @@ QUESTION_WORDS = frozenset(
     meine meinen wir uns du dir ihr sie ihnen man kann könnte können kannst möchte
     will wollen sagen sag erklär erklären eigentlich genau denn mal so etwas jemand
     ja nein ok okay hier da dort stimmt richtig laut text quelle quellen sagt sagte
-    gesagt sagen meint meinte gemeint aussage erzählt wen wem wessen""".split()
+    gesagt sagen meint meinte gemeint aussage erzählt wen wem wessen bedeutet bedeuten""".split()
 )
 """Words of a question that say nothing about its subject."""
 

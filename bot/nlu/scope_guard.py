@@ -70,10 +70,12 @@ EMERGENCY = re.compile(
 CURRENT = re.compile(
     r"\b(aktuell\w*|heute|heutzutage|jetzt|derzeit\w*|momentan\w*|zurzeit|zur zeit|"
     r"im moment|gegenwärtig\w*|neueste\w*|immer noch|noch immer|"
-    r"diese[sm]? jahr|202[5-9]|20[3-9]\d)\b|\bnoch\s*[?.!]*\s*$",
+    r"diese[sm]? jahr|202[5-9]|20[3-9]\d|"
+    r"künftig\w*|zukünftig\w*|in zukunft|demnächst)\b"
+    r"|\bnoch\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-"""Words that ask how things are now, after the sources (2012–2024)."""
+"""Words that ask how things are now or will be, after the sources (2012–2024)."""
 
 LAENDER = (
     "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
@@ -119,14 +121,34 @@ _LAENDER = re.compile(
 )
 
 
+_ACTING = (r"gibt|gab|zahlt|bezahlt|hat|macht|tut|fördert|unterstützt|investiert|"
+           r"finanziert|leistet|hilft|nimmt|plant|regelt")
+"""Verbs of which a country is the subject in a question about that country."""
+
+
+@lru_cache(maxsize=1)
+def _acting_place_pattern() -> re.Pattern:
+    alternatives = "|".join(re.escape(name) for name in place_names())
+    # "wie viel gibt Polen aus", "was macht Frankreich für Geflüchtete".
+    return re.compile(
+        rf"\b(?:{_ACTING})\s+(?:die\s+|der\s+|das\s+)?({alternatives})\b"
+        rf"|\b({alternatives})\s+(?:{_ACTING})\b",
+        re.IGNORECASE,
+    )
+
+
 def elsewhere(text: str) -> Optional[str]:
     """Returns the other Land or country a question asks about, or None.
 
-    A Land counts wherever it stands ("wie viel gibt Hessen aus"); a country only after
-    "in", "für", "nach", so that "ich komme aus Syrien" is not a question about Syria.
+    A Land counts wherever it stands ("wie viel gibt Hessen aus"); a country after
+    "in", "für", "nach" or as the subject of what is done ("wie viel gibt Polen aus"),
+    so that "ich komme aus Syrien" is not a question about Syria.
     """
     match = _LAENDER.search(text) or _place_pattern().search(text)
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    match = _acting_place_pattern().search(text)
+    return (match.group(1) or match.group(2)) if match else None
 
 
 REFERRAL = re.compile(

@@ -112,6 +112,8 @@ class SourceRetriever(MessageComponent):
             # is quoted after the topic's answer ("both"), when it scores this much.
             "residual_min_coverage": 0.25,
             "residual_min_score": 1.0,
+            # ... and covers this much of the whole question (not a stray word alone).
+            "residual_min_hit_coverage": 0.4,
             # How many of the best sentences are looked at for that.
             "residual_hits": 5,
             # A second sentence of the same document is added when it scores at least
@@ -302,6 +304,7 @@ class SourceRetriever(MessageComponent):
         best, best_share = None, 0.0
         for hit in hits:
             if (hit.score < config["residual_min_score"]
+                    or hit.coverage < config["residual_min_hit_coverage"]
                     or hit.sentence.doc_id not in topic["sources"]
                     or self.in_evidence(hit, evidence)):
                 continue

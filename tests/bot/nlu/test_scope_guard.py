@@ -46,6 +46,7 @@ def test_practical_details_the_sources_never_give_are_not_answered() -> None:
 @pytest.mark.parametrize("text", [
     "wie viele integrationsmanager gibt es aktuell", "wer ist jetzt präsident vom bamf",
     "gibt es die soforthilfe ukraine noch", "was gilt 2026",
+    "wird es künftig mehr integrationsmanager geben", "was plant das land in zukunft",
 ])
 def test_questions_about_now_are_marked(text) -> None:
     assert "asks_current" in entity_types(parsed(text))
@@ -56,6 +57,8 @@ def test_questions_about_now_are_marked(text) -> None:
     ("wie viel geld gibt hessen für integration aus", "hessen"),
     ("integrationskurs in den niederlanden", "niederlande"),
     ("gibt es in österreich eine migrationsberatung", "österreich"),
+    ("wie viel geld gibt polen für geflüchtete aus", "polen"),
+    ("was macht frankreich für die integration", "frankreich"),
 ])
 def test_questions_about_other_places_are_marked_and_not_quoted(text, place) -> None:
     message = parsed(text)
@@ -67,3 +70,8 @@ def test_questions_about_other_places_are_marked_and_not_quoted(text, place) -> 
 def test_places_the_sources_speak_about_and_origins_are_not_elsewhere() -> None:
     assert "asks_elsewhere" not in entity_types(parsed("was war der workshop in berlin"))
     assert elsewhere("ich komme aus syrien und suche einen deutschkurs") is None
+    assert elsewhere("gibt es hilfe für menschen aus der ukraine") is None
+
+
+def test_a_funding_round_planned_back_then_is_no_question_about_now() -> None:
+    assert "asks_current" not in entity_types(parsed("wann war die nächste förderrunde geplant"))
