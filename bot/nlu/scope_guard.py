@@ -6,7 +6,8 @@ the NLU pipeline, marks what they cannot answer as such:
 - a question about **residence, asylum, family reunification or deadlines**
   ("Duldung", "Bescheid", "Frist" …) becomes `individual_advice`: human counselling;
 - a question about **practical details** the press texts never give (costs,
-  registration, phone numbers, addresses) becomes `not_in_sources`;
+  registration, phone numbers, addresses), or one that counts something the sources
+  never mention ("wie viele Stunden"), becomes `not_in_sources`;
 - an **emergency** (medical or other: "Notfall", "Krankenwagen", "brennt", "will nicht
   mehr leben" …) becomes the intent `emergency`, whatever the classifier said, so that
   the 112 / 116 117 reply comes at once;
@@ -172,6 +173,22 @@ DETAILS = re.compile(
 """Practical details (costs, registration, contact data) the press texts never give."""
 DETAILS_INTENT = "not_in_sources"
 
+COUNTED = re.compile(r"\b(?:wie ?viele?|wieviele?|anzahl(?: der| an| von)?)\s+([^\W\d_]+)", re.I)
+"""What a "wie viele …" question counts ("wie viele Stunden")."""
+
+
+def counts_unknown(text: str) -> bool:
+    """Whether a question counts something no source sentence speaks of.
+
+    "wie viele Stunden hat ein Integrationskurs": the sources give no hours, so no figure
+    of theirs answers it, whichever topic the words around it fit.
+    """
+    match = COUNTED.search(text)
+    if not match:
+        return False
+    groups = default_index().query_groups(match.group(1))
+    return bool(groups) and all(not whole and not parts for _, whole, parts in groups)
+
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
@@ -215,7 +232,7 @@ class ScopeGuard(MessageComponent):
             return
         if intent not in self.component_config["question_intents"]:
             return
-        if (DETAILS.search(text) and intent != "out_of_scope"
+        if ((DETAILS.search(text) or counts_unknown(text)) and intent != "out_of_scope"
                 and not self.fully_covered(message)):
             self.set_intent(message, DETAILS_INTENT)
             return

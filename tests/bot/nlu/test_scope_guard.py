@@ -73,5 +73,16 @@ def test_places_the_sources_speak_about_and_origins_are_not_elsewhere() -> None:
     assert elsewhere("gibt es hilfe für menschen aus der ukraine") is None
 
 
+@pytest.mark.parametrize("text", [
+    "wie viele stunden hat ein integrationskurs", "wie viele einwohner hat stuttgart",
+])
+def test_counting_what_the_sources_never_mention_is_not_answered(text) -> None:
+    assert parsed(text).get("intent")["name"] == "not_in_sources"
+
+
+def test_counting_what_the_sources_speak_of_is_still_a_question() -> None:
+    assert parsed("wie viele anträge wurden bewilligt").get("intent")["name"] == "faq"
+
+
 def test_a_funding_round_planned_back_then_is_no_question_about_now() -> None:
     assert "asks_current" not in entity_types(parsed("wann war die nächste förderrunde geplant"))
