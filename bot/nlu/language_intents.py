@@ -30,19 +30,17 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.component import MessageComponent
+from bot.nlu.intents import demote, set_intent
 from bot.nlu.language_translator import ORIGINAL_TEXT, TRANSLATION_MISSING
 
 UNTRANSLATED = "untranslated"
 CHOOSE_LANGUAGE = "choose_language"
 LANGUAGE_ENTITY = "language"
-NLU_FALLBACK = "nlu_fallback"
 
 # Words of learning a language or taking a course, in the configured languages.
 _LEARNING = re.compile(
@@ -82,9 +80,9 @@ class LanguageIntentGuard(MessageComponent):
             else:
                 set_intent(message, UNTRANSLATED)
         elif name == UNTRANSLATED:
-            demote(message, UNTRANSLATED)
+            demote(message, UNTRANSLATED, CHOOSE_LANGUAGE)
         elif name == CHOOSE_LANGUAGE and about_learning(message):
-            demote(message, CHOOSE_LANGUAGE)
+            demote(message, CHOOSE_LANGUAGE, UNTRANSLATED)
         if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != CHOOSE_LANGUAGE:
             drop_language_entities(message)
 
@@ -107,43 +105,6 @@ def about_learning(message: Message) -> bool:
     """Whether a message (or what the user wrote) is about learning or courses."""
     texts = (message.get(TEXT) or "", message.get(ORIGINAL_TEXT) or "")
     return any(_LEARNING.search(text) for text in texts)
-
-
-def set_intent(message: Message, name: str) -> None:
-    """Sets a message's intent for sure: the classifier's ranking meant nothing."""
-    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-
-
-def demote(message: Message, name: str) -> None:
-    """Replaces a wrong intent by the next one of the ranking (or nlu_fallback).
-
-    The remaining intents' confidences are scaled up to what they would be without the
-    removed ones. The FallbackClassifier after this component
-    decides whether the next intent is sure enough.
-    """
-    ranking = message.get(INTENT_RANKING_KEY) or []
-    removed = sum(
-        entry[PREDICTED_CONFIDENCE_KEY]
-        for entry in ranking
-        if entry.get("name") in (name, UNTRANSLATED, CHOOSE_LANGUAGE)
-    )
-    # What the classifier would have said without these intents: the others share
-    # their probability in proportion.
-    scale = 1.0 / (1.0 - removed) if removed < 1.0 else 1.0
-    ranking = [
-        {**entry, PREDICTED_CONFIDENCE_KEY: min(1.0, entry[PREDICTED_CONFIDENCE_KEY] * scale)}
-        for entry in ranking
-        if entry.get("name") not in (name, UNTRANSLATED, CHOOSE_LANGUAGE)
-    ]
-    best = ranking[0] if ranking else {"name": NLU_FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}
-    message.set(
-        INTENT,
-        {INTENT_NAME_KEY: best["name"], PREDICTED_CONFIDENCE_KEY: best[PREDICTED_CONFIDENCE_KEY]},
-        add_to_output=True,
-    )
-    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 def drop_language_entities(message: Message) -> None:
