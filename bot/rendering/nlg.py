@@ -33,7 +33,7 @@ from bot.language.names import configured_languages, language_name
 from bot.language.reply import reply_language
 from bot.rendering.citations import citation_label, citation_line
 from bot.rendering.contacts import contacts_block
-from bot.rendering.quotes import QUOTE_RESPONSE, QUOTE_SLOT, fill_quote
+from bot.rendering.quotes import QUOTE_PARTS, QUOTE_RESPONSE, QUOTE_SLOT, fill_quote
 from bot.rendering.reply_translation import ReplyTranslator, choice_payload
 from bot.translation.translator import Translator
 
@@ -192,7 +192,8 @@ class GuidanceNLG(TemplatedNaturalLanguageGenerator):
         target = language or bot_language
         if target != bot_language:
             message, label, target = self.replies.translate_message(
-                message, label, target, note_only=metadata.get("untranslated") == NOTE_ONLY
+                message, label, target, note_only=metadata.get("untranslated") == NOTE_ONLY,
+                quote=metadata.get(QUOTE_PARTS),
             )
         if metadata.get("language_buttons"):
             # Language names are shown in their own language, never translated.

@@ -32,15 +32,33 @@ def introduction(source: Source) -> str:
     return f"{according_to} ({source.when})" if source.when else according_to
 
 
-def quote_text(sentences: List[ContentSentence]) -> str:
-    """Returns the sentences of one document as one quote, with its introduction."""
+GAP = "[…]"
+"""Stands between two quoted sentences that do not follow each other."""
+QUOTE_PARTS = "quote_parts"
+"""Metadata of a filled quote: its introduction and its sentences (with `GAP`), so that
+each part can be translated on its own, from the translation memory."""
+
+
+def quote_parts(sentences: List[ContentSentence]) -> Dict[str, Any]:
+    """Returns the introduction and the sentences (with gaps) of one document's quote."""
     source = load_catalogue()[sentences[0].doc_id]
     parts = []
     for previous, sentence in zip([None] + sentences[:-1], sentences, strict=True):
         if previous is not None and sentence.index != previous.index + 1:
-            parts.append("[…]")
+            parts.append(GAP)
         parts.append(sentence.text)
-    return f"{introduction(source)}: „{unwrapped(' '.join(parts))}“"
+    return {"introduction": introduction(source), "sentences": parts}
+
+
+def compose(introduction_text: str, sentences: List[str], marks: str = "„“") -> str:
+    """Returns "introduction: „sentences“" (marks: the opening and closing quotation mark)."""
+    return f"{introduction_text}: {marks[0]}{unwrapped(' '.join(sentences))}{marks[1]}"
+
+
+def quote_text(sentences: List[ContentSentence]) -> str:
+    """Returns the sentences of one document as one quote, with its introduction."""
+    parts = quote_parts(sentences)
+    return compose(parts["introduction"], parts["sentences"])
 
 
 def unwrapped(body: str) -> str:
@@ -87,5 +105,6 @@ def fill_quote(message: Dict[str, Any], entities: List[Dict[str, Any]]) -> Optio
     return {
         **message,
         "text": quote_text(same_document),
-        "metadata": {**(message.get("metadata") or {}), "sources": [doc_id]},
+        "metadata": {**(message.get("metadata") or {}), "sources": [doc_id],
+                     QUOTE_PARTS: quote_parts(same_document)},
     }

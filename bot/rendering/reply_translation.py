@@ -116,14 +116,42 @@ class ReplyTranslator:
             codes.append(ENGLISH)
         return [{"title": language_name(code), "payload": choice_payload(code)} for code in codes]
 
+    def translate_quote(self, parts: Dict[str, Any], target: str) -> Optional[str]:
+        """Returns a quote (bot.rendering.quotes) in the target language, part by part.
+
+        The introduction and each sentence come from the memory when `make models` kept
+        them, so that a quote costs no live translation; each is translated live
+        otherwise. None when a part cannot be translated.
+        """
+        from bot.rendering.quotes import GAP, compose
+
+        introduction = self.translate(parts["introduction"], target)
+        sentences = [part if part == GAP else self.translate(part, target)
+                     for part in parts["sentences"]]
+        if introduction is None or None in sentences:
+            return None
+        return compose(introduction, sentences, marks="“”")
+
     def translate_message(
-        self, message: Dict[str, Any], label: str, target: str, note_only: bool = False
+        self,
+        message: Dict[str, Any],
+        label: str,
+        target: str,
+        note_only: bool = False,
+        quote: Optional[Dict[str, Any]] = None,
     ) -> Tuple[Dict[str, Any], str, str]:
         """Returns a German message, its citation label and its language, translated.
 
         Button payloads are never translated. When the text cannot be translated, it
         stays German and the written note in the target language comes first, with
         buttons for German (and English); with `note_only` the note replaces the text.
+
+        Args:
+            message: The German message.
+            label: Its citation label.
+            target: The language to translate into.
+            note_only: Whether the note replaces a text that cannot be translated.
+            quote: The parts of a quote (`quote_parts` metadata), translated one by one.
 
         Returns:
             The message, the label, and the language of the message's text.
@@ -137,7 +165,7 @@ class ReplyTranslator:
         text = message.get("text")
         if not text:
             return result, translated_label, target
-        translated = self.translate(text, target)
+        translated = self.translate_quote(quote, target) if quote else self.translate(text, target)
         if translated is not None:
             result["text"] = translated
             return result, translated_label, target
@@ -168,7 +196,9 @@ def texts_to_translate() -> Dict[str, str]:
 
     Response texts (FAQ answers and every response in `domain/`, the emergency numbers
     too) and button titles, FAQ topic titles (topic buttons), the citation labels, the
-    channels' notes, and the labels of the local contacts block.
+    channels' notes, the labels of the local contacts block, and what quotes are made
+    of: each document's introduction ("Laut … (Stand 2016)") and each content sentence
+    (`quote/…`).
     """
     from rasa.shared.core.domain import Domain
 
@@ -198,6 +228,24 @@ def texts_to_translate() -> Dict[str, str]:
     for notice, text in NOTES.items():
         texts[f"note/{notice}"] = text.format(limit=max_message_chars())
     texts.update(CONTACT_TEXTS)
+    texts.update(quote_texts())
+    return texts
+
+
+QUOTE_KEY_PREFIX = "quote/"
+"""Keys of the texts quotes are made of (machine-translated; not reviewed one by one)."""
+
+
+def quote_texts() -> Dict[str, str]:
+    """Returns each document's quote introduction and each content sentence, by key."""
+    from bot.knowledge.catalogue import load_catalogue
+    from bot.knowledge.retrieval import default_index
+    from bot.rendering.quotes import introduction
+
+    texts = {f"{QUOTE_KEY_PREFIX}{doc_id}": introduction(source)
+             for doc_id, source in load_catalogue().items()}
+    for sentence in default_index().sentences:
+        texts[f"{QUOTE_KEY_PREFIX}{sentence.id}"] = sentence.text
     return texts
 
 

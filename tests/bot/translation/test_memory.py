@@ -157,12 +157,16 @@ def test_the_build_command_and_status_report(fixture_packs, tmp_path, monkeypatc
     out = capsys.readouterr().out
     assert "tr: no language pack installed" in out
     assert not (tmp_path / "tr.yml").exists()
-    # English is reviewed throughout (translations/en.yml): nothing left for the machine.
-    assert read_entries(tmp_path / "en.yml") == {}
+    # English answers are reviewed throughout (translations/en.yml): the machine only
+    # translates what quotes are made of (introductions and source sentences).
+    machine_english = read_entries(tmp_path / "en.yml")
+    assert machine_english and all(key.startswith("quote/") for key in machine_english)
     assert reply_translation.main(["status", "--languages", "en,ar"]) == 0
     english, arabic = capsys.readouterr().out.strip().splitlines()[-2:]
     reviewed = len(read_entries(REVIEWED_DIR / "en.yml"))
-    assert english == f"en: {reviewed} reviewed, 0 machine, 0 stale (0 reviewed), 0 missing"
+    assert re.fullmatch(
+        rf"en: {reviewed} reviewed, {len(machine_english)} machine, 0 stale \(0 reviewed\), "
+        r"\d+ missing", english), english
     reviewed = len(read_entries(REVIEWED_DIR / "ar.yml"))
     assert re.fullmatch(rf"ar: {reviewed} reviewed, [1-9]\d* machine, 0 stale .*", arabic), arabic
 
@@ -175,3 +179,40 @@ def test_the_committed_reviewed_files_are_well_formed() -> None:
             continue
         for key, entry in read_entries(path).items():
             assert entry.reviewed, f"{path.name}: {key} is not marked reviewed"
+
+
+def test_a_quote_is_translated_part_by_part_from_the_memory(memory) -> None:
+    from bot.knowledge.retrieval import default_index
+    from bot.rendering.quotes import GAP
+    from bot.translation.translator import TranslationUnavailable
+
+    class NoPacks:
+        def languages(self):
+            return {"de"}
+
+        def translate(self, text, source, target):
+            raise TranslationUnavailable("none")
+
+    texts = texts_to_translate()
+    sentences = {s.id: s.text for s in default_index().sentences}
+    # `make models` keeps each document's introduction and each content sentence.
+    assert texts["quote/000"] == "Laut einer Meldung des Bundesamts für Migration und " \
+        "Flüchtlinge (10.07.2018)"
+    assert texts["quote/000:12"] == sentences["000:12"]
+    review(memory, "fr",
+           intro=Entry(texts["quote/000"], "Selon un communiqué du BAMF (10.07.2018)"),
+           one=Entry(sentences["000:12"], "Phrase douze."),
+           two=Entry(sentences["000:14"], "Phrase quatorze."))
+    replies = ReplyTranslator(translator=NoPacks(), memory=memory)
+    parts = {"introduction": texts["quote/000"],
+             "sentences": [sentences["000:12"], GAP, sentences["000:14"]]}
+    german = {"text": "Laut … (10.07.2018): „…“"}
+    message, _, language = replies.translate_message(german, "Quelle", "fr", quote=parts)
+    # no live translation was needed: every part came from the memory
+    assert message["text"] == ("Selon un communiqué du BAMF (10.07.2018): "
+                               "“Phrase douze. […] Phrase quatorze.”")
+    assert language == "fr"
+    # a part the memory lacks and no pack can translate: German with the note
+    parts["sentences"].append(sentences["000:15"])
+    message, _, language = replies.translate_message(german, "Quelle", "fr", quote=parts)
+    assert message["text"].endswith(german["text"]) and language == "de"
