@@ -15,6 +15,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 import rasa
+from rasa.core.actions.action import RemoteAction
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import (
@@ -48,6 +49,8 @@ PRIVATE_METHODS: Dict[str, Tuple[type, List[str]]] = {
     "_create_events": (DialogueStateTracker, ["evts"]),
     # bot/storage/lock_store.py
     "create_lock": (RedisLockStore, ["conversation_id"]),
+    # bot/dialogue/action_validation.py (replaced by ours, same parameters)
+    "_validate_action_result": (RemoteAction, ["result"]),
     # tests/bot/dialogue/processor.py
     "_load_model": (MessageProcessor, ["model_path"]),
     "_run_action": (MessageProcessor, ["action", "tracker", "output_channel", "nlg",

@@ -49,6 +49,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.dialogue import action_validation
+
 LOOP_EVENTS = (ActiveLoop, LoopInterrupted, ActionExecutionRejected)
 """Events whose effect on the loop state one turn alone cannot reproduce."""
 
@@ -156,6 +158,15 @@ def check_single_turn_rules(rule_trackers: List[TrackerWithCachedStates]) -> Non
 )
 class CurrentTurnRulePolicy(RulePolicy):
     """RulePolicy for single-turn rules that predicts from the current turn only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Creates the policy (as RulePolicy does).
+
+        The policy is loaded with every model, so it also installs the faster check of
+        the action server's answers (bot.dialogue.action_validation).
+        """
+        super().__init__(*args, **kwargs)
+        action_validation.install()
 
     def train(
         self,

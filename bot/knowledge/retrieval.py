@@ -384,7 +384,8 @@ class SourceIndex:
         catalogue = catalogue if catalogue is not None else load_catalogue()
         return cls(all_sentences(catalogue.values(), seeds_dir))
 
-    def _known(self, stem: str) -> List[str]:
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per process
+    def _known(self, stem: str) -> Tuple[str, ...]:
         """The stems of the sources a question's stem stands for.
 
         Itself, a close variant ("koordiniert" / "koordini"), or the nearest word when
@@ -396,7 +397,7 @@ class SourceIndex:
             found = difflib.get_close_matches(stem, self.vocabulary, n=1, cutoff=TYPO_CUTOFF)
         else:
             found = []
-        return found + [v for v in self._variants(stem) if v not in found]
+        return tuple(found + [v for v in self._variants(stem) if v not in found])
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one index per process
     def _variants(self, stem: str) -> Tuple[str, ...]:
@@ -409,7 +410,8 @@ class SourceIndex:
             and (v.startswith(stem) or stem.startswith(v))
         )
 
-    def query_groups(self, question: str) -> List[Tuple[float, frozenset, frozenset]]:
+    @lru_cache(maxsize=256)  # noqa: B019 - one index per process
+    def query_groups(self, question: str) -> Tuple[Tuple[float, frozenset, frozenset], ...]:
         """Returns the question's words as (weight, whole stems, part stems) of the sources.
 
         A word's weight is the inverse document frequency of its rarest whole form the
@@ -434,7 +436,7 @@ class SourceIndex:
             result.append((weight, frozenset(whole), frozenset(parts)))
         for token in typed_tokens(question, question=True):
             result.append((self.idf.get(token, self.unknown_idf), frozenset({token}), frozenset()))
-        return result
+        return tuple(result)
 
     def query_stems(self, question: str) -> List[str]:
         """Returns the stems of the sources that a question's words stand for."""
