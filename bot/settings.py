@@ -134,6 +134,13 @@ SETTINGS: List[Setting] = [
         "again on its next use (about 1 s); 0 keeps every model loaded.",
     ),
     Setting(
+        "TRANSLATION_MAX_LOADED_PACKS",
+        "8",
+        "Most language models in memory at once (about 140 MB each); loading one more "
+        "unloads the least recently used. 8 holds the user-message models of seven "
+        "languages and keeps the server under 3 GB; 0 means no limit.",
+    ),
+    Setting(
         "TRANSLATION_MAX_LENGTH_RATIO",
         "2",
         "A translation stops after this many tokens per token of its source, so that a "

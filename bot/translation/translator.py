@@ -13,7 +13,9 @@ placeholder ever comes out) and `CachingTranslator` (each text translated once).
   them run at once per model, its `inter_threads`, each on `TRANSLATION_INTRA_THREADS`
   cores, its `intra_threads`);
 * a model is loaded on first use and unloaded when it has been idle for
-  `TRANSLATION_IDLE_UNLOAD` seconds, so that memory stays bounded with many languages;
+  `TRANSLATION_IDLE_UNLOAD` seconds, and at most `TRANSLATION_MAX_LOADED_PACKS` are in
+  memory at once (the least recently used goes first), so that memory stays bounded
+  with many languages;
 * decoding stops after `TRANSLATION_MAX_LENGTH_RATIO` times the source's tokens, so that
   a model that repeats itself cannot hold a turn up. User messages are translated with a
   beam of `TRANSLATION_BEAM_SIZE` (`default_translator`), what users read with Argos'
@@ -178,6 +180,7 @@ class ArgosTranslator:
         length_ratio: Optional[float] = None,
         beam_size: Optional[int] = None,
         intra_threads: Optional[int] = None,
+        max_loaded: Optional[int] = None,
     ) -> None:
         """Creates the translator; argostranslate is imported on first use.
 
@@ -186,6 +189,9 @@ class ArgosTranslator:
             intra_threads: Cores one translation uses (`TRANSLATION_INTRA_THREADS`).
             idle_unload_seconds: Idle time after which a model is unloaded, 0 never
                 (`TRANSLATION_IDLE_UNLOAD`).
+            max_loaded: Most models in memory at once, 0 no limit
+                (`TRANSLATION_MAX_LOADED_PACKS`); loading one more unloads the least
+                recently used model that is not translating.
             length_ratio: Longest translation in tokens per source token
                 (`TRANSLATION_MAX_LENGTH_RATIO`).
             beam_size: Beam width when a call names none (Argos' default, 4).
@@ -199,6 +205,8 @@ class ArgosTranslator:
         )
         self.length_ratio = length_ratio or float(settings.get("TRANSLATION_MAX_LENGTH_RATIO"))
         self.beam_size = beam_size or ARGOS_BEAM_SIZE
+        self.max_loaded = (int(settings.get("TRANSLATION_MAX_LOADED_PACKS"))
+                           if max_loaded is None else max_loaded)
         self._signature: Optional[Tuple[str, ...]] = None
         self._packs: Dict[Tuple[str, str], Pack] = {}
         self._languages: Set[str] = set()
@@ -273,6 +281,7 @@ class ArgosTranslator:
         if source == target or not text.strip():
             return text
         chain = self.chain(source, target)
+        self._make_room(chain)
         self._start_reaper()
         try:
             for pack in chain:
@@ -281,6 +290,24 @@ class ArgosTranslator:
             logger.warning("Translation %s→%s failed: %s", source, target, type(error))
             raise TranslationUnavailable(f"model failed for {source}→{target}") from error
         return text
+
+    def _make_room(self, chain: List[Pack]) -> None:
+        """Unloads the least recently used models so that the chain's fit the limit."""
+        if self.max_loaded <= 0:
+            return
+        with self._lock:
+            loaded = [pack for pack in self._packs.values() if pack.loaded]
+        needed = sum(not pack.loaded for pack in chain)
+        excess = len(loaded) + needed - self.max_loaded
+        if excess <= 0:
+            return
+        unloaded = 0
+        for pack in sorted((p for p in loaded if p not in chain), key=lambda p: p.last_used):
+            if unloaded >= excess:
+                break
+            unloaded += pack.unload_if_idle(0)
+        if unloaded:
+            release_free_memory()
 
     def unload_idle(self) -> int:
         """Unloads the models idle for longer than the setting; returns how many."""

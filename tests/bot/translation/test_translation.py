@@ -156,6 +156,23 @@ def test_idle_models_are_unloaded_and_load_again_on_use(fixture_packs) -> None:
     assert translator.translate("Danke", "de", "en") == "Thank you"
 
 
+def test_at_most_the_set_number_of_models_stays_in_memory(fixture_packs) -> None:
+    translator = ArgosTranslator(idle_unload_seconds=0, max_loaded=2)
+
+    def loaded():
+        return sorted((p.from_code, p.to_code) for p in translator.loaded_packs())
+
+    assert translator.translate("Danke", "de", "en") == "Thank you"
+    translator.translate("Thank you", "en", "de")
+    assert loaded() == [("de", "en"), ("en", "de")]
+    # Arabic → German needs ar→en and en→de: de→en, used least recently, goes.
+    translator.translate("شكرا", "ar", "de")
+    assert loaded() == [("ar", "en"), ("en", "de")]
+    # the model unloaded loads again on its next use
+    assert translator.translate("Danke", "de", "en") == "Thank you"
+    assert len(loaded()) == 2
+
+
 def test_decoding_stops_at_the_length_limit(fixture_packs) -> None:
     short = ArgosTranslator(length_ratio=0.01)  # at most 2 tokens
     assert len(short.translate("Wo finde ich einen Sprachkurs?", "de", "en").split()) <= 2
