@@ -13,8 +13,9 @@ random weights, int8) for every configured language, and prints
   the packs' own SentencePiece pieces;
 * German turns on the same server, for comparison;
 * the resident memory of the Rasa server with the packs it used, with all configured
-  packs loaded (replies translated live too), and after the packs were idle for
-  longer than `TRANSLATION_IDLE_UNLOAD` (unloaded).
+  packs used (replies translated live too; `TRANSLATION_MAX_LOADED_PACKS` bounds how
+  many are in memory at once), and after the packs were idle for longer than
+  `TRANSLATION_IDLE_UNLOAD` (unloaded).
 
 The memory of answers is filled with stand-ins (the German texts) for the bench:
 serving an answer from memory is a look-up whose cost does not depend on the text;
@@ -203,7 +204,9 @@ def main() -> int:
         for language in languages:
             send(url, f"all-{language}", MESSAGES[language][0])
         loaded, peak = rss_mb(pid)
-        print(f"Rasa server memory with all {2 * len(languages)} packs loaded: {loaded:.0f} MB "
+        print(f"Rasa server memory with all {2 * len(languages)} packs used (replies "
+              f"translated live too; at most TRANSLATION_MAX_LOADED_PACKS="
+              f"{values['TRANSLATION_MAX_LOADED_PACKS']} in memory): {loaded:.0f} MB "
               f"(peak {peak:.0f} MB)")
         time.sleep(IDLE_UNLOAD_SECONDS * 1.5 + 2)
         idle, _ = rss_mb(pid)
