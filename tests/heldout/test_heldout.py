@@ -17,7 +17,7 @@ import pytest
 from tools.evaluate_knowledge import evaluate, figures, load_questions, report
 from tools.stack import rest_credentials, running_stack
 
-MIN_ANSWERED = float(os.environ.get("MIN_KNOWLEDGE_ANSWERED", "0.90"))
+MIN_ANSWERED = float(os.environ.get("MIN_KNOWLEDGE_ANSWERED", "0.95"))
 MIN_DECLINED = float(os.environ.get("MIN_KNOWLEDGE_DECLINED", "0.95"))
 
 
