@@ -34,6 +34,9 @@ def introduction(source: Source) -> str:
 
 GAP = "[…]"
 """Stands between two quoted sentences that do not follow each other."""
+TRANSLATED_MARK = "(maschinell übersetzt)"
+"""Follows a quote shown in another language: its words are a machine's, not the
+source's (the German original is the verbatim quote)."""
 QUOTE_PARTS = "quote_parts"
 """Metadata of a filled quote: its introduction and its sentences (with `GAP`), so that
 each part can be translated on its own, from the translation memory."""

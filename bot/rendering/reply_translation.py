@@ -123,14 +123,15 @@ class ReplyTranslator:
         them, so that a quote costs no live translation; each is translated live
         otherwise. None when a part cannot be translated.
         """
-        from bot.rendering.quotes import GAP, compose
+        from bot.rendering.quotes import GAP, TRANSLATED_MARK, compose
 
         introduction = self.translate(parts["introduction"], target)
         sentences = [part if part == GAP else self.translate(part, target)
                      for part in parts["sentences"]]
-        if introduction is None or None in sentences:
+        mark = self.translate(TRANSLATED_MARK, target)
+        if introduction is None or None in sentences or mark is None:
             return None
-        return compose(introduction, sentences, marks="“”")
+        return f"{compose(introduction, sentences, marks='“”')} {mark}"
 
     def translate_message(
         self,
@@ -240,10 +241,11 @@ def quote_texts() -> Dict[str, str]:
     """Returns each document's quote introduction and each content sentence, by key."""
     from bot.knowledge.catalogue import load_catalogue
     from bot.knowledge.retrieval import default_index
-    from bot.rendering.quotes import introduction
+    from bot.rendering.quotes import TRANSLATED_MARK, introduction
 
     texts = {f"{QUOTE_KEY_PREFIX}{doc_id}": introduction(source)
              for doc_id, source in load_catalogue().items()}
+    texts["label/translated_quote"] = TRANSLATED_MARK
     for sentence in default_index().sentences:
         texts[f"{QUOTE_KEY_PREFIX}{sentence.id}"] = sentence.text
     return texts

@@ -202,15 +202,17 @@ def test_a_quote_is_translated_part_by_part_from_the_memory(memory) -> None:
     review(memory, "fr",
            intro=Entry(texts["quote/000"], "Selon un communiqué du BAMF (10.07.2018)"),
            one=Entry(sentences["000:12"], "Phrase douze."),
-           two=Entry(sentences["000:14"], "Phrase quatorze."))
+           two=Entry(sentences["000:14"], "Phrase quatorze."),
+           mark=Entry(texts["label/translated_quote"], "(traduction automatique)"))
     replies = ReplyTranslator(translator=NoPacks(), memory=memory)
     parts = {"introduction": texts["quote/000"],
              "sentences": [sentences["000:12"], GAP, sentences["000:14"]]}
     german = {"text": "Laut … (10.07.2018): „…“"}
     message, _, language = replies.translate_message(german, "Quelle", "fr", quote=parts)
-    # no live translation was needed: every part came from the memory
+    # no live translation was needed: every part came from the memory; the quote says
+    # that its words are a machine's, not the source's
     assert message["text"] == ("Selon un communiqué du BAMF (10.07.2018): "
-                               "“Phrase douze. […] Phrase quatorze.”")
+                               "“Phrase douze. […] Phrase quatorze.” (traduction automatique)")
     assert language == "fr"
     # a part the memory lacks and no pack can translate: German with the note
     parts["sentences"].append(sentences["000:15"])
