@@ -22,8 +22,11 @@ from bot.nlu.component import MessageComponent
 from bot.nlu.intents import demote
 
 _QUESTION = re.compile(
+    # a question word among the first three words ("hallo, wie finde ich …")
     r"^\W*(?:\w+\W+){0,2}?(?:wer|was|wie|wo|wann|warum|wieso|weshalb|welche\w*|wof(?:ü|ue)r|"
-    r"woran|wozu|womit|wodurch|worauf|woher|wohin|gibt es|kann|k(?:ö|oe)nnen|darf|muss)\b"
+    r"woran|wozu|womit|wodurch|worauf|woher|wohin)\b"
+    # a verb first ("gibt es …", "kann ich …"; not "ich muss jetzt gehen")
+    r"|^\W*(?:gibt es|kann|k(?:ö|oe)nnen|darf|muss|soll)\b"
     r"|\?\s*$",
     re.IGNORECASE,
 )

@@ -20,6 +20,7 @@ def classified(text: str, intent: str, runner_up: str = "faq") -> Message:
     ("woran sieht man dass das programm erfolg hatte", "goodbye"),
     ("hallo, wie finde ich einen sprachkurs in meiner stadt?", "greet"),
     ("danke, und wo finde ich eine beratung in meiner nähe", "thank"),
+    ("kann ich mit dem programm auch arbeit finden", "greet"),
 ])
 def test_a_question_taken_for_small_talk_gets_the_next_intent(text, intent) -> None:
     message = classified(text, intent)
@@ -33,6 +34,7 @@ def test_a_question_taken_for_small_talk_gets_the_next_intent(text, intent) -> N
     ("ok das wars von meiner seite, schönes wochenende", "goodbye"),
     ("vielen dank für die schnelle antwort!", "thank"),
     ("hallo wer bist du", "greet"),
+    ("ich muss jetzt gehen, tschau", "goodbye"),
     ("tschüss", "goodbye"),
 ])
 def test_small_talk_stays_small_talk(text, intent) -> None:
